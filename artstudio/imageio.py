@@ -1,0 +1,84 @@
+"""The one door every uploaded image passes through (UI, API and CLI alike).
+
+It applies EXIF orientation, converts palette, grey, 16-bit, CMYK and alpha images to RGB (or RGBA
+where a tab wants alpha), refuses non-images, truncated files, decompression bombs and images under
+32 px, and scales very large images down with a note the caller can show.
+"""
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+MIN_SIDE = 32
+MAX_PIXELS = 4096 * 4096          # larger images are scaled down to this many pixels
+BOMB_PIXELS = 20000 * 20000       # beyond this the file is refused unread
+Image.MAX_IMAGE_PIXELS = BOMB_PIXELS
+
+
+class ImageError(ValueError):
+    """An upload cannot be used; the message is written for the user."""
+
+
+@dataclass
+class LoadedImage:
+    image: Image.Image
+    name: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _to_8bit(img: Image.Image) -> Image.Image:
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return img.point(lambda v: v * (1 / 256)).convert("L")
+    if img.mode == "F":
+        return img.point(lambda v: v * 255).convert("L")
+    return img
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+
+
+def open_image(source: str | Path | bytes, *, keep_alpha: bool = False, max_pixels: int = MAX_PIXELS,
+               min_side: int = MIN_SIDE) -> LoadedImage:
+    """Read an upload into an 8-bit RGB (or RGBA with keep_alpha) PIL image, or raise ImageError."""
+    name = "upload" if isinstance(source, bytes) else Path(source).name
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(data)
+            img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{name}: the image is too large to open safely (over {BOMB_PIXELS // 1_000_000} megapixels).")
+    except FileNotFoundError:
+        raise ImageError(f"{name}: file not found.")
+    except (Image.UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        if isinstance(err, Image.UnidentifiedImageError):
+            raise ImageError(f"{name}: this is not an image file ArtStudio can read (use PNG, JPEG, WebP, TIFF, BMP or GIF).")
+        raise ImageError(f"{name}: the image file is damaged or truncated and cannot be read.")
+    notes = []
+    img = ImageOps.exif_transpose(img) or img
+    if min(img.size) < min_side:
+        raise ImageError(f"{name}: the image is {img.width}x{img.height} px; it must be at least {min_side} px on each side.")
+    alpha = keep_alpha and _has_alpha(img)
+    img = _to_8bit(img)
+    if img.mode == "CMYK":
+        img = img.convert("RGB")
+    img = img.convert("RGBA" if alpha else "RGB")
+    if img.width * img.height > max_pixels:
+        scale = (max_pixels / (img.width * img.height)) ** 0.5
+        size = (max(1, int(img.width * scale)), max(1, int(img.height * scale)))
+        notes.append(f"{name} was {img.width}x{img.height} px; scaled down to {size[0]}x{size[1]} px.")
+        img = img.resize(size, Image.LANCZOS)
+    return LoadedImage(img, name, notes)
+
+
+def flatten_alpha(img: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """Composite an RGBA image on a plain background (paper white by default)."""
+    if img.mode != "RGBA":
+        return img.convert("RGB")
+    base = Image.new("RGB", img.size, background)
+    base.paste(img, mask=img.getchannel("A"))
+    return base

@@ -1,0 +1,52 @@
+"""Style transfer in VGG16 relu3_1 feature space, and the decoder that maps features back to pixels.
+
+The transform is whitening-colouring (Li et al. 2017, "Universal Style Transfer"): the content's
+features are decorrelated, then given the style's mean and covariance. The decoder is trained only to
+invert relu3_1 features (`training/train_stylizer.py`), so any style works without retraining;
+relu3_1 keeps the decoder small enough to train on a laptop CPU and to run at 1024 px.
+"""
+import torch
+from torch import nn
+
+ENCODER_TAP = "relu3_1"
+
+
+def feature_moments(feat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean (C, 1) and covariance (C, C) of a (1, C, H, W) feature map."""
+    flat = feat[0].flatten(1).double()
+    mean = flat.mean(1, keepdim=True)
+    centred = flat - mean
+    return mean, centred @ centred.T / max(centred.shape[1] - 1, 1)
+
+
+def _matrix_power(cov: torch.Tensor, power: float, eps: float = 1e-5) -> torch.Tensor:
+    values, vectors = torch.linalg.eigh(cov + eps * torch.eye(len(cov), dtype=cov.dtype))
+    return vectors @ torch.diag(values.clamp(min=eps) ** power) @ vectors.T
+
+
+def whiten_colour(content: torch.Tensor, style_mean: torch.Tensor, style_cov: torch.Tensor) -> torch.Tensor:
+    """Give `content` (1, C, H, W) the style's feature mean and covariance."""
+    _, c, h, w = content.shape
+    c_mean, c_cov = feature_moments(content)
+    flat = content[0].flatten(1).double() - c_mean
+    coloured = _matrix_power(style_cov, 0.5) @ (_matrix_power(c_cov, -0.5) @ flat) + style_mean
+    return coloured.float().view(1, c, h, w)
+
+
+def conv(cin: int, cout: int, relu: bool = True) -> list[nn.Module]:
+    layers: list[nn.Module] = [nn.ReflectionPad2d(1), nn.Conv2d(cin, cout, 3)]
+    return layers + [nn.ReLU(inplace=True)] if relu else layers
+
+
+class Decoder(nn.Module):
+    """Mirror of VGG16 up to relu3_1: 256 channels at 1/4 size back to RGB in [0, 1]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            *conv(256, 128), nn.Upsample(scale_factor=2, mode="nearest"),
+            *conv(128, 128), *conv(128, 64), nn.Upsample(scale_factor=2, mode="nearest"),
+            *conv(64, 64), *conv(64, 3, relu=False))
+
+    def forward(self, feat: torch.Tensor) -> torch.Tensor:
+        return self.net(feat)

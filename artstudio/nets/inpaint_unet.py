@@ -1,0 +1,51 @@
+"""Inpainting network: a small U-Net whose bottleneck uses dilated residual blocks for wide context.
+
+Input: the image with the hole zeroed (RGB in [0, 1]) plus the mask (1 = fill); output: RGB in [0, 1].
+The caller keeps every pixel outside the mask from the input; only the hole comes from here.
+"""
+import torch
+from torch import nn
+
+
+def conv_block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation),
+                         nn.GroupNorm(8, cout), nn.SiLU(inplace=True))
+
+
+class DilatedResidual(nn.Module):
+    def __init__(self, channels: int, dilation: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(conv_block(channels, channels, dilation=dilation), conv_block(channels, channels))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class InpaintUNet(nn.Module):
+    """Three downsamplings (1/8 size), four dilated residual blocks, three upsamplings with skips."""
+
+    def __init__(self, width: int = 32) -> None:
+        super().__init__()
+        w = width
+        self.enc0 = conv_block(4, w)
+        self.enc1 = conv_block(w, 2 * w, stride=2)
+        self.enc2 = conv_block(2 * w, 4 * w, stride=2)
+        self.enc3 = conv_block(4 * w, 4 * w, stride=2)
+        self.middle = nn.Sequential(*[DilatedResidual(4 * w, d) for d in (2, 4, 8, 1)])
+        self.dec2 = conv_block(8 * w, 4 * w)
+        self.dec1 = conv_block(6 * w, 2 * w)
+        self.dec0 = conv_block(3 * w, w)
+        self.out = nn.Conv2d(w, 3, 3, padding=1)
+
+    def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Sizes must be multiples of 8."""
+        x = torch.cat([image * (1 - mask), mask], 1)
+        e0 = self.enc0(x)
+        e1 = self.enc1(e0)
+        e2 = self.enc2(e1)
+        m = self.middle(self.enc3(e2))
+        up = nn.functional.interpolate
+        d2 = self.dec2(torch.cat([up(m, scale_factor=2.0), e2], 1))
+        d1 = self.dec1(torch.cat([up(d2, scale_factor=2.0), e1], 1))
+        d0 = self.dec0(torch.cat([up(d1, scale_factor=2.0), e0], 1))
+        return torch.sigmoid(self.out(d0))

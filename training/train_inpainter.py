@@ -1,0 +1,99 @@
+"""Train the inpainting U-Net (artstudio/nets/inpaint_unet.py); seeded, resumable, sample grids logged.
+
+Data: 128 px crops of Impressionist paintings, WikiArt paintings and photos (train splits), holes
+from artstudio/masks.py (thin scribbles, thick strokes, boxes in equal shares). Loss: L1 (holes
+weighted 6x) plus a VGG16 relu2_1 perceptual loss. Checkpoints and grids go to
+runs/inpainter/; running again with --steps at or below the checkpoint's step only exports
+weights/inpaint_unet.pt and its manifest entry.
+
+    python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2]
+"""
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torchvision.utils import save_image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artstudio.masks import KINDS, random_mask  # noqa: E402
+from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
+from artstudio.weights import record_weights  # noqa: E402
+from training.data import DATA_DIR, list_images, split  # noqa: E402
+from training.train_stylizer import load_vgg, random_crop  # noqa: E402
+
+RUN_DIR = Path("runs/inpainter")
+PERCEPTUAL_TAPS = ("relu2_1",)
+
+
+def training_pool(limit: int) -> list[Path]:
+    pool = (split(list_images(DATA_DIR / "impressionism-128"))[0] + split(list_images(DATA_DIR / "wikiart-styles"))[0]
+            + split(list_images(DATA_DIR / "photos"))[0] * 6)
+    return pool[:limit] if limit else pool
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--batch", type=int, default=6)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=0, help="images in the pool (0 = all), for smoke runs")
+    parser.add_argument("--run-dir", type=Path, default=RUN_DIR)
+    parser.add_argument("--weights-dir", type=Path, default=None)
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    args.run_dir.mkdir(parents=True, exist_ok=True)
+
+    pool = training_pool(args.limit)
+    print(f"{len(pool)} source images", flush=True)
+    vgg, net = load_vgg(), InpaintUNet()
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    ckpt = args.run_dir / "last.pt"
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        net.load_state_dict(state["net"]); opt.load_state_dict(state["opt"])
+        step, rng = state["step"], state["rng"]
+        torch.set_rng_state(state["torch_rng"])
+    start = time.time()
+    while step < args.steps:
+        for group in opt.param_groups:
+            group["lr"] = args.lr * 0.5 * (1 + torch.cos(torch.tensor(step / args.steps * 3.14159)).item())
+        images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
+        masks = torch.stack([random_mask(args.size, KINDS[i % 3], rng) for i in range(args.batch)])
+        out = net(images, masks)
+        merged = images * (1 - masks) + out * masks
+        l1 = ((out - images).abs() * (1 + 5 * masks)).mean()
+        with torch.no_grad():
+            target = vgg(images, PERCEPTUAL_TAPS)
+        got = vgg(merged, PERCEPTUAL_TAPS)
+        perceptual = sum(torch.nn.functional.mse_loss(got[t], target[t]) for t in PERCEPTUAL_TAPS) / 1000.0
+        loss = l1 + perceptual
+        opt.zero_grad(); loss.backward(); opt.step()
+        step += 1
+        if step % 20 == 0:
+            print(f"step {step} l1 {l1.item():.4f} perceptual {perceptual.item():.4f} "
+                  f"{(time.time() - start) / 20:.2f}s/step", flush=True)
+            start = time.time()
+        if step % 200 == 0 or step == args.steps:
+            save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.jpg",
+                       nrow=args.batch)
+            torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step, "rng": rng,
+                        "torch_rng": torch.get_rng_state()}, ckpt)
+    record_weights("inpaint_unet.pt", {k: v.half() for k, v in net.state_dict().items()},
+                   source="trained by training/train_inpainter.py", licence="weights: project's own",
+                   data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",
+                   recipe=f"training/train_inpainter.py --steps {step} --size {args.size} --batch {args.batch} "
+                          f"--lr {args.lr} --seed {args.seed}",
+                   metrics={"train_steps": step}, weights_dir=args.weights_dir)
+
+
+if __name__ == "__main__":
+    main()
