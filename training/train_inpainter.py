@@ -83,7 +83,7 @@ def main() -> None:
                   f"{(time.time() - start) / 20:.2f}s/step", flush=True)
             start = time.time()
         if step % 200 == 0 or step == args.steps:
-            save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.jpg",
+            save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.png",
                        nrow=args.batch)
             torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step, "rng": rng,
                         "torch_rng": torch.get_rng_state()}, ckpt)

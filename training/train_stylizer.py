@@ -96,7 +96,7 @@ def main() -> None:
                   f"{(time.time() - start) / 20:.2f}s/step", flush=True)
             start = time.time()
         if step % 100 == 0 or step == args.steps:
-            save_image(torch.cat([images, out.clamp(0, 1)]), args.run_dir / f"grid_{step:05d}.jpg", nrow=args.batch)
+            save_image(torch.cat([images, out.clamp(0, 1)]), args.run_dir / f"grid_{step:05d}.png", nrow=args.batch)
             torch.save({"decoder": decoder.state_dict(), "opt": opt.state_dict(), "step": step, "rng": rng,
                         "torch_rng": torch.get_rng_state()}, ckpt)
     record_weights("style_decoder.pt", {k: v.half() for k, v in decoder.state_dict().items()},

@@ -1,0 +1,187 @@
+"""Command line: `python -m artstudio serve|classify|generate|stylize|inpaint ...`.
+
+With --json every output item prints one JSON object on its own stdout line; logs go to stderr.
+Bad input gives a one-line error on stderr, the rest of the batch still runs, and the exit code is 1.
+A model that is not installed gives its one-line message and exit code 2.
+"""
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from artstudio.server import add_serve_arguments, serve
+
+
+def safe_stem(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem)[:80] or "image"
+
+
+class Run:
+    """Counts failures and prints results the way the contract says."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json, self.failures = as_json, 0
+
+    def error(self, message: str) -> None:
+        self.failures += 1
+        print(f"error: {message}", file=sys.stderr, flush=True)
+
+    def emit(self, record: dict, human: str) -> None:
+        print(json.dumps(record) if self.as_json else human, flush=True)
+
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, round((time.perf_counter() - start) * 1000, 1)
+
+
+def load_model(name: str):
+    from artstudio.models import registry
+    from artstudio.weights import WeightsError
+    try:
+        return registry.get(name)
+    except WeightsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_classify(args: argparse.Namespace, run: Run) -> None:
+    from artstudio.imageio import ImageError, open_image
+    if args.labels:
+        raise SystemExit("error: custom label sets are not available yet; leave out --labels")
+    classifier = load_model("classifier")
+    for path in args.images:
+        try:
+            image = open_image(path).image
+        except ImageError as err:
+            run.error(str(err))
+            continue
+        top, ms = timed(classifier.top, image, args.top)
+        run.emit({"path": str(path), "top": [{"label": label, "prob": round(p, 6)} for label, p in top], "ms": ms},
+                 f"{path}: " + ", ".join(f"{label} {p:.1%}" for label, p in top))
+
+
+def cmd_generate(args: argparse.Namespace, run: Run) -> None:
+    load_model("generator")
+
+
+def resolve_style(value: str):
+    from PIL import Image
+
+    from artstudio import presets
+    from artstudio.imageio import open_image
+    if Path(value).exists():
+        return open_image(value).image
+    matches = [f for f in presets.PRESETS if f.startswith(value) or Path(f).stem == value]
+    if len(matches) != 1:
+        names = ", ".join(Path(f).stem for f in presets.PRESETS)
+        raise SystemExit(f"error: --style {value!r} is neither an image file nor one preset of: {names}")
+    return Image.open(presets.FOLDER / matches[0]).convert("RGB")
+
+
+def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
+    from artstudio.imageio import ImageError, open_image
+    from artstudio.models.stylizer import StyleSource
+    from artstudio.recipe import make_recipe, save_png
+    style = resolve_style(args.style)
+    stylizer = load_model("stylizer")
+    styles = [StyleSource(style)]
+    for path in args.contents:
+        try:
+            content = open_image(path).image
+            result, ms = timed(stylizer.stylize, content, styles, args.strength, args.size, args.preserve_color)
+            if args.mode == "detailed":
+                refined, more = timed(stylizer.refine, content, styles, result, args.strength, args.size,
+                                      args.steps, args.preserve_color)
+                result, ms = refined, ms + more
+        except (ImageError, ValueError) as err:
+            run.error(str(err))
+            continue
+        params = {"style": args.style, "strength": args.strength, "size": args.size, "mode": args.mode,
+                  "preserve_color": args.preserve_color}
+        out = save_png(result, args.out / f"{safe_stem(Path(path))}_stylized.png",
+                       make_recipe("stylize", f"{stylizer.name} ({args.mode})", stylizer.sha256, params))
+        run.emit({"path": str(out), "content": str(path), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
+
+
+def cmd_inpaint(args: argparse.Namespace, run: Run) -> None:
+    from artstudio.imageio import ImageError, flatten_alpha, open_image
+    from artstudio.models.inpainter import MaskError, binary_mask
+    from artstudio.recipe import make_recipe, save_png
+    inpainter = load_model("inpainter")
+    for path in args.images:
+        path = Path(path)
+        mask_path = args.masks / f"{path.stem}.png"
+        try:
+            image = flatten_alpha(open_image(path, keep_alpha=True).image)
+            if not mask_path.exists():
+                raise ImageError(f"{path.name}: no mask found at {mask_path}")
+            mask, notes = binary_mask(open_image(mask_path, keep_alpha=True, max_pixels=1 << 40).image, image.size)
+            for note in notes:
+                print(f"note: {note}", file=sys.stderr)
+            result, ms = timed(inpainter.fill, image, mask)
+        except (ImageError, MaskError) as err:
+            run.error(str(err))
+            continue
+        out = save_png(result, args.out / f"{safe_stem(path)}_filled.png",
+                       make_recipe("inpaint", inpainter.name, inpainter.sha256, {"method": "network"}))
+        run.emit({"path": str(out), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m artstudio", description="ArtStudio from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_serve_arguments(sub.add_parser("serve", help="start the web app (same as app.py)"))
+
+    p = sub.add_parser("classify", help="art movements of paintings")
+    p.add_argument("images", nargs="+")
+    p.add_argument("--top", type=int, default=3)
+    p.add_argument("--labels", help="a saved custom label set instead of the 11 movements")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("generate", help="new paintings from the GAN")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--truncation", type=float, default=0.7)
+    p.add_argument("--direction", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("stylize", help="transfer a style onto pictures")
+    p.add_argument("contents", nargs="+")
+    p.add_argument("--style", required=True, help="an image file or a preset name (e.g. van-gogh)")
+    p.add_argument("--strength", type=float, default=1.0)
+    p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
+    p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
+    p.add_argument("--steps", type=int, default=60, help="optimisation steps in detailed mode")
+    p.add_argument("--preserve-color", action="store_true")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("inpaint", help="fill masked regions")
+    p.add_argument("images", nargs="+")
+    p.add_argument("--masks", type=Path, required=True, help="folder with a PNG mask per image (same stem)")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+        return 0
+    if args.command == "stylize" and not 64 <= args.size <= 1024:
+        print("error: --size must be between 64 and 1024", file=sys.stderr)
+        return 1
+    if getattr(args, "out", None):
+        args.out.mkdir(parents=True, exist_ok=True)
+    run = Run(args.json)
+    {"classify": cmd_classify, "generate": cmd_generate, "stylize": cmd_stylize, "inpaint": cmd_inpaint}[args.command](args, run)
+    return run.exit_code()

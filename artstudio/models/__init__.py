@@ -1,0 +1,1 @@
+"""Inference wrappers over the networks in artstudio/nets, shared by the tabs and the CLI."""

@@ -1,0 +1,68 @@
+"""One model interface for the tabs and the CLI: load lazily once per process, cache, pick the device.
+
+    from artstudio.models import registry
+    classifier = registry.get("classifier")     # raises WeightsError if its weights are missing
+
+Like IOPaint's model manager, every model is built the same way: `Model(device)` loads its weights
+through the manifest (sha256-checked) and exposes plain methods over PIL images.
+"""
+import importlib
+import os
+import threading
+
+import torch
+
+from artstudio.weights import WeightsError
+
+# name -> "module:Class" (imported only when first used)
+MODELS = {
+    "classifier": "artstudio.models.classifier:MovementClassifier",
+    "stylizer": "artstudio.models.stylizer:Stylizer",
+    "inpainter": "artstudio.models.inpainter:Inpainter",
+}
+# Models whose tab exists but whose weights the project has not trained yet: name -> (what, file).
+NOT_TRAINED = {"generator": ("The painting generator", "painting_gan.pt")}
+_cache: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def configure_threads() -> None:
+    """Use every core for one request at a time (the app runs one model call at a time on CPU)."""
+    torch.set_num_threads(int(os.environ.get("ARTSTUDIO_THREADS", os.cpu_count() or 1)))
+
+
+def model_class(name: str) -> type:
+    module, cls = MODELS[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def get(name: str):
+    """The loaded model `name`, built on first use; WeightsError says which file is missing or damaged."""
+    if name in NOT_TRAINED:
+        what, file = NOT_TRAINED[name]
+        raise WeightsError(f"Model not installed: {what} has not been trained yet (weights/{file} does not exist). "
+                           "The other tabs work; see README, 'Models'.")
+    with _lock:
+        if name not in _cache:
+            configure_threads()
+            _cache[name] = model_class(name)(device())
+        return _cache[name]
+
+
+def availability(name: str) -> str | None:
+    """None when the model can load, else the message saying why not (without keeping it loaded)."""
+    try:
+        get(name)
+        return None
+    except WeightsError as err:
+        return str(err)
+
+
+def clear() -> None:
+    """Forget loaded models (tests use this after changing weights files)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,156 @@
+"""Style transfer: a fast feed-forward mode (whitening-colouring + trained decoder) and a detailed
+mode (Gatys-style optimisation started from the fast result)."""
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+import torchvision.transforms.v2.functional as TF
+from PIL import Image, ImageFilter
+
+from artstudio.models.tensors import to_pil, to_tensor
+from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder, feature_moments, whiten_colour
+from artstudio.nets.vgg import VGGFeatures
+from artstudio.weights import load_weights, weights_sha
+
+VGG_FILE = "vgg16_hed_conv4_2.pt"
+DECODER_FILE = "style_decoder.pt"
+STYLE_SIZE = 512            # styles are read at this long side, so brush marks keep their scale
+MIN_STYLE_SIDE = 64
+GATYS_STYLE_TAPS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+GATYS_CONTENT_TAP = "relu4_2"
+
+
+@dataclass
+class StyleSource:
+    image: Image.Image
+    weight: float = 1.0
+
+
+def resize_long_side(img: Image.Image, long_side: int) -> Image.Image:
+    scale = long_side / max(img.size)
+    return img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.LANCZOS)
+
+
+def gram(feat: torch.Tensor) -> torch.Tensor:
+    n, c, h, w = feat.shape
+    flat = feat.flatten(2)
+    return flat @ flat.transpose(1, 2) / (c * h * w)
+
+
+def keep_colours(stylised: Image.Image, content: Image.Image) -> Image.Image:
+    """Luminance from the stylised image (shifted to the content's mean), colour from the content."""
+    y, _, _ = stylised.convert("YCbCr").split()
+    cy, cb, cr = content.convert("YCbCr").split()
+    shift = sum(cy.getdata()) / (cy.width * cy.height) - sum(y.getdata()) / (y.width * y.height)
+    y = y.point(lambda v: max(0, min(255, round(v + shift))))
+    return Image.merge("YCbCr", (y, cb, cr)).convert("RGB")
+
+
+def apply_region(result: Image.Image, content: Image.Image, region: Image.Image | None) -> Image.Image:
+    """Keep the content outside the painted region, with a soft edge."""
+    if region is None:
+        return result
+    soft = region.convert("L").resize(result.size, Image.BILINEAR).filter(
+        ImageFilter.GaussianBlur(max(2, max(result.size) // 128)))
+    return Image.composite(result, content, soft)
+
+
+class Stylizer:
+    name = "whitening-colouring-relu3_1"
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.vgg = VGGFeatures()
+        self.vgg.load_state_dict({k: v.float() for k, v in load_weights(VGG_FILE).items()})
+        self.vgg.eval().requires_grad_(False).to(device)
+        self.decoder = Decoder()
+        self.decoder.load_state_dict({k: v.float() for k, v in load_weights(DECODER_FILE).items()})
+        self.decoder.eval().to(device)
+        self.sha256 = weights_sha(DECODER_FILE)
+
+    def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:
+        content = resize_long_side(content.convert("RGB"), size)
+        return content, to_tensor(content, self.device)
+
+    def _style_moments(self, styles: list[StyleSource]) -> tuple[torch.Tensor, torch.Tensor]:
+        total = sum(s.weight for s in styles)
+        mean = cov = 0
+        for s in styles:
+            if min(s.image.size) < MIN_STYLE_SIDE:
+                raise ValueError(f"The style image is {s.image.width}x{s.image.height} px; "
+                                 f"styles need at least {MIN_STYLE_SIDE} px on each side.")
+            feat = self.vgg(to_tensor(resize_long_side(s.image.convert("RGB"), STYLE_SIZE), self.device),
+                            (ENCODER_TAP,))[ENCODER_TAP]
+            m, c = feature_moments(feat)
+            mean, cov = mean + m * s.weight / total, cov + c * s.weight / total
+        return mean, cov
+
+    def _decode(self, feat: torch.Tensor, h: int, w: int) -> torch.Tensor:
+        return self.decoder(feat)[:, :, :h, :w]
+
+    @torch.no_grad()
+    def stylize(self, content: Image.Image, styles: list[StyleSource], strength: float = 1.0, size: int = 512,
+                preserve_color: bool = False, region: Image.Image | None = None) -> Image.Image:
+        """Fast mode. Strength 0 returns the content itself; 1 gives the full transfer."""
+        if not styles or sum(s.weight for s in styles) <= 0:
+            raise ValueError("Pick at least one style with a weight above zero.")
+        content, x = self._prepare(content, size)
+        if strength <= 0:
+            return content
+        h, w = x.shape[2:]
+        feat = self.vgg(x, (ENCODER_TAP,))[ENCODER_TAP]
+        transferred = whiten_colour(feat, *self._style_moments(styles))
+        mixed = strength * transferred + (1 - strength) * feat
+        out = self._decode(mixed, h, w)
+        if strength < 1:
+            out = out + (1 - strength) * (x - self._decode(feat, h, w))
+        result = to_pil(out)
+        if preserve_color:
+            result = keep_colours(result, content)
+        return apply_region(result, content, region)
+
+    def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,
+                     strength: float = 1.0, size: int = 512, steps: int = 60, preserve_color: bool = False,
+                     region: Image.Image | None = None, preview_every: int = 10) -> Iterator[tuple[int, Image.Image]]:
+        """Detailed mode: Gatys optimisation of Gram style and relu4_2 content losses, from the fast result.
+
+        Yields (step, image so far) every `preview_every` steps and after the last step; stopping the
+        iteration early (a cancel) simply keeps the last image.
+        """
+        content, x = self._prepare(content, size)
+        if strength <= 0:
+            yield steps, content
+            return
+        with torch.no_grad():
+            content_target = self.vgg(x, (GATYS_CONTENT_TAP,))[GATYS_CONTENT_TAP]
+            total = sum(s.weight for s in styles)
+            style_grams = {t: 0 for t in GATYS_STYLE_TAPS}
+            for s in styles:
+                feats = self.vgg(to_tensor(resize_long_side(s.image.convert("RGB"), STYLE_SIZE), self.device),
+                                 GATYS_STYLE_TAPS)
+                for t in GATYS_STYLE_TAPS:
+                    style_grams[t] = style_grams[t] + gram(feats[t]) * s.weight / total
+        image = to_tensor(start.convert("RGB").resize(content.size, Image.BICUBIC), self.device).requires_grad_(True)
+        opt = torch.optim.Adam([image], lr=0.01)
+        style_weight = 2e5 * strength
+        for step in range(1, steps + 1):
+            feats = self.vgg(image, GATYS_STYLE_TAPS + (GATYS_CONTENT_TAP,))
+            loss_style = sum(torch.nn.functional.mse_loss(gram(feats[t]), style_grams[t]) for t in GATYS_STYLE_TAPS)
+            loss_content = torch.nn.functional.mse_loss(feats[GATYS_CONTENT_TAP], content_target) / 1e3
+            opt.zero_grad()
+            (style_weight * loss_style + loss_content).backward()
+            opt.step()
+            with torch.no_grad():
+                image.clamp_(0, 1)
+            if step % preview_every == 0 or step == steps:
+                result = to_pil(image)
+                if preserve_color:
+                    result = keep_colours(result, content)
+                yield step, apply_region(result, content, region)
+
+    def refine(self, *args, **kwargs) -> Image.Image:
+        """The final image of refine_steps."""
+        result = None
+        for _, result in self.refine_steps(*args, **kwargs):
+            pass
+        return result

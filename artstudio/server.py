@@ -1,0 +1,51 @@
+"""Launch the web app with the command-line flags shared by `app.py` and `python -m artstudio serve`."""
+import argparse
+import os
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for your network)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--share", action="store_true", help="also ask for a public gradio.live link")
+    parser.add_argument("--auth", default=os.environ.get("ARTSTUDIO_AUTH"),
+                        help="USER:PASS required to open the app (or set ARTSTUDIO_AUTH)")
+    parser.add_argument("--max-upload-mb", type=float, default=50, help="largest upload accepted")
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise SystemExit("--auth must look like USER:PASS")
+    return user, password
+
+
+def serve(args: argparse.Namespace) -> None:
+    from artstudio.outputs import OUTPUT_DIR
+    from artstudio.ui import build_app
+
+    auth = parse_auth(args.auth)
+    if args.share and auth is None:
+        print("Warning: --share without --auth lets anyone with the link use this machine.", file=sys.stderr)
+    app = build_app()
+    print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
+    kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=f"{args.max_upload_mb}mb",
+                  allowed_paths=[str(OUTPUT_DIR)], show_error=False, footer_links=["api", "settings"])
+    try:
+        app.launch(share=args.share, **kwargs)
+    except Exception as err:  # the share tunnel is the only step that needs the internet
+        if not args.share:
+            raise
+        print(f"The public link could not be made ({err}); serving locally only.", file=sys.stderr, flush=True)
+        app.launch(share=False, **kwargs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="app.py", description="Start the ArtStudio web app.")
+    add_serve_arguments(parser)
+    serve(parser.parse_args(argv))

@@ -1,0 +1,54 @@
+"""Inpaint tab: paint a mask (or upload one), fill it with the network or the classical method."""
+import gradio as gr
+from PIL import Image
+
+from artstudio.imageio import flatten_alpha
+from artstudio.models.inpainter import METHODS, MaskError, binary_mask, classical_fill
+from artstudio.outputs import output_path
+from artstudio.recipe import make_recipe, save_png
+from artstudio.tabs.common import load_upload, model, show_notes
+from artstudio.tabs.stylize import region_mask
+
+METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmonic fill)": "classical"}
+
+
+def fill(editor_value: dict | None, mask_upload: str | None, method_label: str):
+    """Returns (before/after pair, result path for download, mask path for download)."""
+    if not editor_value or not editor_value.get("background"):
+        raise gr.Error("Please upload an image into the editor first.")
+    loaded = load_upload(editor_value["background"], "an image", keep_alpha=True)
+    image = flatten_alpha(loaded.image)
+    notes = list(loaded.notes)
+    if mask_upload:
+        mask_source = load_upload(mask_upload, "a mask", keep_alpha=True).image
+    else:
+        mask_source = region_mask(editor_value)
+    if mask_source is None:
+        raise gr.Error("Paint over the part to repair with the brush (or upload a mask) first.")
+    mask, mask_notes = binary_mask(mask_source, image.size)
+    show_notes(notes + mask_notes)
+    method = METHOD_LABELS.get(method_label, method_label)
+    if method not in METHODS:
+        raise gr.Error(f"Unknown method {method_label!r}.")
+    try:
+        if method == "network":
+            inpainter = model("inpainter")
+            name, sha, result = inpainter.name, inpainter.sha256, inpainter.fill(image, mask)
+        else:
+            name, sha, result = "harmonic-fill", "", classical_fill(image, mask)
+    except MaskError as err:
+        raise gr.Error(str(err))
+    recipe = make_recipe("inpaint", name, sha, {"method": method, "size": list(image.size),
+                                                   "mask_fraction": round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)})
+    result_path = save_png(result, output_path("inpaint"), recipe)
+    mask_path = output_path("inpaint-masks")
+    mask.save(mask_path)
+    return (image, result), str(result_path), str(mask_path)
+
+
+def continue_editing(result_path: str | None):
+    """Put the last result back into the editor as the new image to repair."""
+    if not result_path:
+        raise gr.Error("Fill something first; then the result can go back into the editor.")
+    image = Image.open(result_path).convert("RGB")
+    return {"background": image, "layers": [], "composite": image}

@@ -1,0 +1,111 @@
+"""Style transfer tab: fast result on click, detailed refinement with live preview and cancel."""
+import gradio as gr
+from PIL import Image
+
+from artstudio import presets
+from artstudio.models.stylizer import StyleSource
+from artstudio.recipe import make_recipe, read_recipe, save_png
+from artstudio.outputs import output_path
+from artstudio.tabs.common import load_upload, model, show_notes
+
+NO_STYLE = "None"
+UPLOADED = "My uploaded image"
+SIZES = [256, 384, 512, 768, 1024]
+
+
+def style_choices() -> list[str]:
+    return [NO_STYLE] + list(presets.by_caption()) + [UPLOADED]
+
+
+def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[StyleSource], list[dict]]:
+    """Turn (choice, upload path, weight) slots into StyleSources plus their recipe description."""
+    sources, described = [], []
+    for i, (choice, upload, weight) in enumerate(slots, start=1):
+        if choice in (None, NO_STYLE) or weight <= 0:
+            continue
+        if choice == UPLOADED:
+            loaded = load_upload(upload, f"a style image in slot {i}")
+            image = loaded.image
+        else:
+            image = Image.open(presets.by_caption()[choice]).convert("RGB")
+        if min(image.size) < 64:
+            raise gr.Error(f"The style image in slot {i} is {image.width}x{image.height} px; "
+                           "styles need at least 64 px on each side.")
+        sources.append(StyleSource(image, float(weight)))
+        described.append({"style": choice, "weight": float(weight)})
+    if not sources:
+        raise gr.Error("Pick at least one style (a preset or your own image) with a weight above zero.")
+    return sources, described
+
+
+def region_mask(editor_value: dict | None) -> Image.Image | None:
+    """The painted strokes of the region editor as a mask, or None when nothing was painted."""
+    if not editor_value or not editor_value.get("layers"):
+        return None
+    mask = None
+    for layer in editor_value["layers"]:
+        img = layer if isinstance(layer, Image.Image) else Image.open(layer)
+        alpha = img.convert("RGBA").getchannel("A")
+        mask = alpha if mask is None else Image.composite(alpha, mask, alpha)
+    return mask if mask is not None and mask.getbbox() else None
+
+
+def _save(result: Image.Image, content: Image.Image, mode: str, params: dict) -> tuple:
+    stylizer = model("stylizer")
+    recipe = make_recipe("stylize", f"{stylizer.name} ({mode})", stylizer.sha256, params)
+    path = save_png(result, output_path("stylize"), recipe)
+    before = content.resize(result.size, Image.LANCZOS)
+    return str(path), (before, result), str(path)
+
+
+def _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, region):
+    loaded = load_upload(content_path, "a content picture")
+    show_notes(loaded.notes)
+    styles, described = resolve_styles([(s1, u1, w1), (s2, u2, w2), (s3, u3, w3)])
+    mask = region_mask(region)
+    params = {"styles": described, "strength": float(strength), "preserve_color": bool(preserve),
+              "size": int(size), "region": mask is not None}
+    return loaded.image, styles, mask, params
+
+
+def stylize_fast(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, region=None):
+    """Fast mode: returns (result path, before/after pair, download path)."""
+    content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
+                                            strength, preserve, size, region)
+    try:
+        result = model("stylizer").stylize(content, styles, float(strength), int(size), bool(preserve), mask)
+    except ValueError as err:
+        raise gr.Error(str(err))
+    return _save(result, content, "fast", params)
+
+
+def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, steps,
+                     region=None, progress=gr.Progress()):
+    """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
+    content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
+                                            strength, preserve, size, region)
+    stylizer = model("stylizer")
+    progress(0, desc="Fast pass")
+    start = stylizer.stylize(content, styles, float(strength), int(size))
+    result = start
+    for step, result in stylizer.refine_steps(content, styles, start, float(strength), int(size), int(steps),
+                                              bool(preserve), mask):
+        progress(step / int(steps), desc=f"Refining: step {step} of {int(steps)}")
+        if step < int(steps):
+            preview = output_path("previews")
+            result.save(preview)
+            yield str(preview), gr.skip(), gr.skip()
+    params["steps"] = int(steps)
+    yield _save(result, content, "detailed", params)
+
+
+def restore_settings(path: str | None):
+    """Dropping an ArtStudio stylize PNG into the content box restores its settings."""
+    recipe = read_recipe(path) if path else None
+    if not recipe or recipe.get("tab") != "stylize":
+        return [gr.skip()] * 7
+    p = recipe["params"]
+    slots = (p.get("styles") or []) + [{"style": NO_STYLE, "weight": 1.0}] * 3
+    gr.Info("Settings restored from the image's recipe.")
+    return [slots[0]["style"], slots[1]["style"], slots[2]["style"], p.get("strength", 1.0),
+            p.get("preserve_color", False), p.get("size", 512), slots[0]["weight"]]
