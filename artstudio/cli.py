@@ -53,22 +53,56 @@ def load_model(name: str):
 
 def cmd_classify(args: argparse.Namespace, run: Run) -> None:
     from artstudio.imageio import ImageError, open_image
-    if args.labels:
-        raise SystemExit("error: custom label sets are not available yet; leave out --labels")
     classifier = load_model("classifier")
+    label_set = None
+    if args.labels:
+        from artstudio.models.classifier import EMBEDDING_DIM
+        from artstudio.models.custom_labels import LabelSetError, LabelStore
+        try:
+            label_set = LabelStore().load(args.labels, EMBEDDING_DIM)
+        except LabelSetError as err:
+            raise SystemExit(f"error: {err}")
     for path in args.images:
         try:
             image = open_image(path).image
         except ImageError as err:
             run.error(str(err))
             continue
-        top, ms = timed(classifier.top, image, args.top)
+        if label_set is None:
+            top, ms = timed(classifier.top, image, args.top)
+        else:
+            top, ms = timed(classifier.top_custom, label_set, image, args.top)
         run.emit({"path": str(path), "top": [{"label": label, "prob": round(p, 6)} for label, p in top], "ms": ms},
                  f"{path}: " + ", ".join(f"{label} {p:.1%}" for label, p in top))
 
 
+def parse_directions(items: list[str]) -> dict[str, float]:
+    sliders = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        try:
+            sliders[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise SystemExit(f"error: --direction {item!r} must look like NAME=VALUE, e.g. brightness=1.5")
+    return sliders
+
+
 def cmd_generate(args: argparse.Namespace, run: Run) -> None:
-    load_model("generator")
+    from artstudio.recipe import make_recipe, save_png
+    sliders = parse_directions(args.direction)
+    generator = load_model("generator")
+    unknown = set(sliders) - set(generator.direction_names)
+    if unknown:
+        raise SystemExit(f"error: unknown direction(s) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(generator.direction_names)}")
+    for seed in range(args.seed, args.seed + args.count):
+        image, ms = timed(generator.sample, seed, args.truncation, sliders)
+        params = {"seed": seed, "truncation": args.truncation, "sliders": sliders,
+                  "w": [round(v, 6) for v in generator.latent(seed, args.truncation).tolist()]}
+        out = save_png(image, args.out / f"seed{seed}.png", make_recipe("generate", generator.name, generator.sha256, params))
+        run.emit({"path": str(out), "seed": seed, "ms": ms}, f"seed {seed} -> {out} ({ms:.0f} ms)")
 
 
 def resolve_style(value: str):

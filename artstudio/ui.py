@@ -33,7 +33,7 @@ def classify_tab() -> None:
                 opacity = gr.Slider(0, 1, value=0.5, step=0.05, label="Heat map opacity")
         state = gr.State()
         _event(button.click, classify.classify_image, [image, top_k, opacity], [labels, heat, state], "classify")
-        opacity.release(classify.update_overlay, [state, opacity], heat, api_name=False, queue=False)
+        opacity.release(classify.update_overlay, [state, opacity], heat, api_visibility="private", queue=False)
     with gr.Tab("Many paintings"):
         files = gr.File(label="Images or a zip of images", file_count="multiple", type="filepath")
         batch_button = gr.Button("Classify all", variant="primary")
@@ -41,6 +41,44 @@ def classify_tab() -> None:
                              interactive=False)
         csv_file = gr.File(label="Download as CSV")
         _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
+    with gr.Tab("Your own labels"):
+        custom_labels_tab()
+
+
+def custom_labels_tab() -> None:
+    gr.Markdown("Teach the studio labels of your own: name two or more labels and give at least 3 example "
+                "images each (or a zip with one folder per label). Fitting takes seconds.")
+    with gr.Row():
+        with gr.Column():
+            name = gr.Textbox(label="Name of this label set", placeholder="e.g. My series")
+            pairs = []
+            for i in range(1, 5):
+                with gr.Row():
+                    label = gr.Textbox(label=f"Label {i}", scale=1)
+                    examples = gr.File(label=f"Examples for label {i}", file_count="multiple", type="filepath", scale=2)
+                pairs += [label, examples]
+            archive = gr.File(label="Or a zip: one folder per label", type="filepath", file_types=[".zip"])
+            teach = gr.Button("Teach", variant="primary")
+            taught = gr.Markdown()
+        with gr.Column():
+            chosen = gr.Dropdown(classify.label_set_names(), label="Your label sets", allow_custom_value=False)
+            image = gr.Image(label="Image to classify", type="filepath", image_mode=None)
+            run = gr.Button("Classify with my labels", variant="primary")
+            result = gr.Label(label="Your labels")
+            with gr.Accordion("Manage", open=False):
+                new_name = gr.Textbox(label="New name")
+                with gr.Row():
+                    rename = gr.Button("Rename")
+                    delete = gr.Button("Delete", variant="stop")
+                    export = gr.Button("Export")
+                exported = gr.File(label="Exported label set")
+                imported = gr.File(label="Import a .labels file", type="filepath")
+    _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train")
+    _event(run.click, classify.classify_custom, [image, chosen], result, "custom_classify")
+    rename.click(classify.rename_label_set, [chosen, new_name], chosen, api_visibility="private")
+    delete.click(classify.delete_label_set, chosen, chosen, api_visibility="private")
+    export.click(classify.export_label_set, chosen, exported, api_visibility="private")
+    imported.upload(classify.import_label_set, imported, chosen, api_visibility="private")
 
 
 def style_slot(index: int, default: str) -> tuple:
@@ -84,11 +122,11 @@ def stylize_tab() -> None:
     _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
                           [result, compare, download], "stylize_detailed")
-    cancel.click(None, None, None, cancels=[refine_event], api_name=False, queue=False)
+    cancel.click(None, None, None, cancels=[refine_event], api_visibility="private", queue=False)
     content.upload(stylize.restore_settings, content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
-                   api_name=False, queue=False)
+                   api_visibility="private", queue=False)
     content.upload(lambda path: {"background": path, "layers": [], "composite": path} if path else None,
-                   content, region, api_name=False, queue=False)
+                   content, region, api_visibility="private", queue=False)
 
 
 def inpaint_tab() -> None:
@@ -110,16 +148,58 @@ def inpaint_tab() -> None:
             result = gr.File(label="Download result (full resolution, with recipe)")
             mask_file = gr.File(label="Download the mask")
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
-    again.click(inpaint.continue_editing, result, editor, api_name=False)
+    again.click(inpaint.continue_editing, result, editor, api_visibility="private")
 
 
 def generate_tab() -> None:
-    gr.Markdown(status_markdown("generator", "Explore new Impressionist paintings."))
+    gr.Markdown(status_markdown("generator", "New Impressionist paintings from a GAN trained here. Roll a seed, "
+                                "steer it with the sliders (each named after what it measurably changes), "
+                                "make variations, or blend two seeds. Native size 128x128 px, shown at 512 px."))
+    names = generate.direction_names()
+    state, variation_ws = gr.State(), gr.State()
     with gr.Row():
-        seed = gr.Number(value=0, precision=0, label="Seed")
-        truncation = gr.Slider(0, 1, value=0.7, step=0.05, label="Truncation")
-        button = gr.Button("Generate", variant="primary")
-    _event(button.click, generate.generate, [seed, truncation], None, "generate")
+        with gr.Column():
+            with gr.Row():
+                seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
+                dice = gr.Button("🎲 Random seed", scale=0)
+            truncation = gr.Slider(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
+            button = gr.Button("Generate", variant="primary")
+            sliders = [gr.Slider(-3, 3, value=0, step=0.1, label=name.capitalize()) for name in names]
+            reset = gr.Button("Reset sliders")
+            restore_from = gr.Image(label="Drop an ArtStudio painting PNG to restore it", type="filepath",
+                                    image_mode=None, height=140)
+        with gr.Column():
+            painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
+                                interactive=False, format="png", height=512)
+            downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple")
+    with gr.Accordion("Variations", open=True):
+        with gr.Row():
+            step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
+            vary = gr.Button("Make variations")
+        grid = gr.Gallery(label="Click one to make it current", columns=3, height=420, allow_preview=False)
+    with gr.Accordion("Blend two seeds", open=False):
+        with gr.Row():
+            seed_a = gr.Number(value=1, precision=0, label="Seed A")
+            seed_b = gr.Number(value=2, precision=0, label="Seed B")
+            frames = gr.Slider(3, 32, value=8, step=1, label="Frames")
+            blend_button = gr.Button("Blend")
+        strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
+        gif = gr.File(label="Animated GIF")
+    outputs = [painting, downloads, state]
+    _event(button.click, generate.new_painting, [seed, truncation, *sliders], outputs, "generate")
+    dice.click(generate.roll_dice, None, seed, api_visibility="private").then(
+        generate.new_painting, [seed, truncation, *sliders], outputs, api_visibility="private")
+    for slider in sliders:
+        slider.release(generate.render_state, [state, *sliders], outputs, api_visibility="private",
+                       concurrency_id=MODEL_GROUP, trigger_mode="always_last")
+    api_sliders, api_edit = gr.JSON(visible=False), gr.Button(visible=False)
+    _event(api_edit.click, generate.edit, [seed, truncation, api_sliders], outputs, "edit")
+    reset.click(generate.reset_sliders, None, sliders, api_visibility="private").then(
+        generate.render_state, [state, *sliders], outputs, api_visibility="private")
+    _event(vary.click, generate.make_variations, [state, step, *sliders], [grid, variation_ws], "variations")
+    grid.select(generate.pick_variation, [state, variation_ws], outputs + sliders, api_visibility="private")
+    _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
+    restore_from.upload(generate.restore, restore_from, [seed, truncation, *sliders, *outputs], api_visibility="private")
 
 
 def build_app() -> gr.Blocks:

@@ -7,6 +7,7 @@ os.environ.setdefault("ARTSTUDIO_OUTPUT", tempfile.mkdtemp(prefix="artstudio-tes
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ARTSTUDIO_THREADS", "2")
+os.environ.setdefault("ARTSTUDIO_HOME", tempfile.mkdtemp(prefix="artstudio-test-home-"))
 
 import pytest  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
@@ -51,3 +52,32 @@ def scene_file(tmp_path: Path, scene: Image.Image) -> Path:
     path = tmp_path / "scene.png"
     scene.save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> Path:
+    """A miniature copy of the ../shared/data layout with drawn images, for training smoke runs."""
+    from artstudio.classes import MOVEMENTS
+    root = tmp_path_factory.mktemp("data")
+    for i in range(6):
+        for folder, size in (("photos", (200, 150)), ("impressionism-128", (128, 128))):
+            (root / folder).mkdir(exist_ok=True)
+            draw_scene(size, seed=i).save(root / folder / f"img-{i}.jpg")
+        for movement in MOVEMENTS[:2]:
+            (root / "wikiart-styles" / movement).mkdir(parents=True, exist_ok=True)
+            draw_scene((224, 224), seed=i + 7).save(root / "wikiart-styles" / movement / f"artist_{i}.jpg")
+    return root
+
+
+def run_training(script: str, data: Path, tmp_path: Path, *extra: str) -> Path:
+    """Run a training script for two steps on `data`; returns the weights folder it wrote."""
+    import subprocess
+    import sys
+    weights_dir = tmp_path / "weights"
+    env = dict(os.environ, ARTSTUDIO_DATA=str(data))
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, f"training/{script}", "--steps", "2", "--threads", "2",
+                             "--run-dir", str(tmp_path / "run"), "--weights-dir", str(weights_dir), *extra],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return weights_dir

@@ -59,6 +59,7 @@ def test_app_starts_with_a_damaged_model_and_says_so(weights_copy):
     assert registry.availability("stylizer") is not None
 
 
-def test_generator_not_trained_message():
-    message = registry.availability("generator")
-    assert message and "not been trained yet" in message
+def test_missing_model_named_in_its_tab(weights_copy):
+    (weights_copy / "vgg16_hed_conv4_2.pt").unlink()
+    message = registry.availability("stylizer")
+    assert message.startswith("Model not installed: weights/vgg16_hed_conv4_2.pt is missing")

@@ -5,12 +5,14 @@ from PIL import Image
 
 from artstudio.classes import MOVEMENTS
 from artstudio.models.tensors import to_tensor
-from artstudio.nets.movement_net import TAIL_START, MovementNet
+from artstudio.models.custom_labels import LabelSet
+from artstudio.nets.movement_net import STAT_CHANNELS, TAIL_START, MovementNet
 from artstudio.weights import load_weights, weights_sha
 
 BACKBONE_FILE = "mobilenet_v2_imagenet.pt"
 HEAD_FILE = "movement_classifier.pt"
 INPUT_SIZE = 224
+EMBEDDING_DIM = 1280 + 2 * STAT_CHANNELS
 
 
 class MovementClassifier:
@@ -54,6 +56,12 @@ class MovementClassifier:
             out.append(torch.cat([torch.nn.functional.normalize(pooled, dim=1),
                                   torch.nn.functional.normalize(stats, dim=1)], 1))
         return torch.nn.functional.normalize(out[0] + out[1], dim=1).cpu()
+
+    def top_custom(self, label_set: LabelSet, image: Image.Image, k: int = 5) -> list[tuple[str, float]]:
+        """Top-k of an artist's own label set."""
+        probs = label_set.probabilities(self.embed([image]))[0]
+        values, indices = probs.topk(min(k, len(label_set.labels)))
+        return [(label_set.labels[i], float(v)) for v, i in zip(values, indices)]
 
     def heatmap(self, image: Image.Image, label_index: int | None = None) -> Image.Image:
         """Grad-CAM over the last feature map: where the evidence for the label (default: top) lies."""

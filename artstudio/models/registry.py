@@ -19,9 +19,8 @@ MODELS = {
     "classifier": "artstudio.models.classifier:MovementClassifier",
     "stylizer": "artstudio.models.stylizer:Stylizer",
     "inpainter": "artstudio.models.inpainter:Inpainter",
+    "generator": "artstudio.models.generator:PaintingGenerator",
 }
-# Models whose tab exists but whose weights the project has not trained yet: name -> (what, file).
-NOT_TRAINED = {"generator": ("The painting generator", "painting_gan.pt")}
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
 
@@ -42,10 +41,6 @@ def model_class(name: str) -> type:
 
 def get(name: str):
     """The loaded model `name`, built on first use; WeightsError says which file is missing or damaged."""
-    if name in NOT_TRAINED:
-        what, file = NOT_TRAINED[name]
-        raise WeightsError(f"Model not installed: {what} has not been trained yet (weights/{file} does not exist). "
-                           "The other tabs work; see README, 'Models'.")
     with _lock:
         if name not in _cache:
             configure_threads()

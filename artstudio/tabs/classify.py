@@ -8,6 +8,8 @@ from PIL import Image
 
 from artstudio.classes import display_name
 from artstudio.imageio import ImageError, open_image
+from artstudio.models.classifier import EMBEDDING_DIM
+from artstudio.models.custom_labels import LabelSetError, LabelStore, examples_from_folders, fit_label_set
 from artstudio.outputs import output_path
 from artstudio.tabs.common import load_upload, model, show_notes
 
@@ -91,3 +93,90 @@ def classify_batch(files: list[str] | None, progress=gr.Progress()):
         writer.writerows(rows)
     return rows, str(csv_path)
 
+
+
+def _zip_members(path: str) -> list[tuple[str, Image.Image]]:
+    items = []
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.is_dir() or Path(info.filename).name.startswith("."):
+                continue
+            try:
+                items.append((info.filename, open_image(zf.read(info)).image))
+            except ImageError:
+                continue
+    return items
+
+
+def label_set_names() -> list[str]:
+    return LabelStore().names()
+
+
+def train_labels(name: str, *label_files_and_zip):
+    """Fit a custom label set from (label, files) pairs and/or a zip with one folder per label."""
+    *pairs, zip_path = label_files_and_zip
+    examples: dict[str, list[Image.Image]] = {}
+    for label, files in zip(pairs[0::2], pairs[1::2]):
+        if label and label.strip() and files:
+            examples[label.strip()] = [load_upload(f, "an example image").image for f in files]
+        elif files and not (label and label.strip()):
+            raise gr.Error("Some example images have no label name beside them.")
+    if zip_path:
+        if not zipfile.is_zipfile(zip_path):
+            raise gr.Error("The examples archive is not a zip file.")
+        for label, images in examples_from_folders(_zip_members(zip_path)).items():
+            examples.setdefault(label, []).extend(images)
+    classifier = model("classifier")
+    try:
+        label_set = fit_label_set(name or "", {label: classifier.embed(images) for label, images in examples.items()})
+        LabelStore().save(label_set)
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+    counts = ", ".join(f"{label} ({n})" for label, n in zip(label_set.labels, label_set.examples))
+    return f"Saved **{label_set.name}**: {counts}.", gr.update(choices=label_set_names(), value=label_set.name)
+
+
+def classify_custom(path: str | None, set_name: str | None):
+    if not set_name:
+        raise gr.Error("Pick one of your label sets (or teach one first).")
+    loaded = load_upload(path, "an image")
+    try:
+        label_set = LabelStore().load(set_name, EMBEDDING_DIM)
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+    return dict(model("classifier").top_custom(label_set, loaded.image, 5))
+
+
+def rename_label_set(set_name: str | None, new_name: str):
+    try:
+        renamed = LabelStore().rename(set_name or "", new_name or "", EMBEDDING_DIM)
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+    return gr.update(choices=label_set_names(), value=renamed.name)
+
+
+def delete_label_set(set_name: str | None):
+    try:
+        LabelStore().delete(set_name or "")
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+    gr.Info(f"Deleted {set_name}.")
+    return gr.update(choices=label_set_names(), value=None)
+
+
+def export_label_set(set_name: str | None) -> str:
+    try:
+        return str(LabelStore().export_path(set_name or ""))
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+
+
+def import_label_set(path: str | None):
+    if not path:
+        raise gr.Error("Choose a .labels file to import.")
+    try:
+        label_set = LabelStore().import_file(Path(path), EMBEDDING_DIM)
+    except LabelSetError as err:
+        raise gr.Error(str(err))
+    gr.Info(f"Imported {label_set.name}: {', '.join(label_set.labels)}.")
+    return gr.update(choices=label_set_names(), value=label_set.name)

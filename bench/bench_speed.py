@@ -1,0 +1,108 @@
+"""Speed of every installed model on this machine (run on the 2-core CPU for the model cards).
+
+    python bench/bench_speed.py [--repeats 5]
+
+Prints one line per measure, writes bench/speed.json and copies the figures into the manifest
+metrics of each model's weights file ("speed_cpu2").
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artstudio import presets  # noqa: E402
+from artstudio.models import registry  # noqa: E402
+from artstudio.models.stylizer import StyleSource  # noqa: E402
+from artstudio.weights import update_metrics  # noqa: E402
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "alfred-sisley_by-the-loing-1885.jpg"
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def load_seconds(name: str) -> float:
+    registry.clear()
+    start = time.perf_counter()
+    registry.get(name)
+    return round(time.perf_counter() - start, 2)
+
+
+def stroke_mask(size: int, fraction: float) -> Image.Image:
+    """Thick strokes until about `fraction` of the image is masked."""
+    mask = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(mask)
+    y = size // 10
+    while sum(mask.histogram()[128:]) / size ** 2 < fraction:
+        draw.line([(size // 10, y), (size * 9 // 10, y + size // 8)], fill=255, width=size // 25)
+        y += size // 12
+    return mask
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    registry.configure_threads()
+    painting = Image.open(FIXTURE).convert("RGB")
+    results: dict[str, dict] = {}
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, " \
+              f"{torch.get_num_threads()} threads"
+
+    if registry.availability("classifier") is None:
+        c = registry.get("classifier")
+        results["movement_classifier.pt"] = {
+            "load_s": load_seconds("classifier"),
+            "classify_224px_ms": median_ms(lambda: c.top(painting, 5), args.repeats),
+            "heatmap_224px_ms": median_ms(lambda: c.heatmap(painting), args.repeats)}
+    if registry.availability("generator") is None:
+        g = registry.get("generator")
+        results["painting_gan.pt"] = {
+            "load_s": load_seconds("generator"),
+            "one_sample_ms": median_ms(lambda: g.sample(1), args.repeats),
+            "batch_16_ms": median_ms(lambda: g.render(torch.stack([g.latent(s) for s in range(16)])), args.repeats)}
+    if registry.availability("stylizer") is None:
+        s = registry.get("stylizer")
+        style = [StyleSource(Image.open(presets.FOLDER / "van-gogh_starry-night-1889.jpg").convert("RGB"))]
+        content = painting.resize((512, 384))
+        fast = s.stylize(content, style, size=512)
+        detailed_steps = 60
+        start = time.perf_counter()
+        s.refine(content, style, fast, size=512, steps=detailed_steps)
+        results["style_decoder.pt"] = {
+            "load_s": load_seconds("stylizer"),
+            "fast_512px_ms": median_ms(lambda: s.stylize(content, style, size=512), args.repeats),
+            "fast_1024px_ms": median_ms(lambda: s.stylize(content, style, size=1024), max(1, args.repeats // 2)),
+            f"detailed_512px_{detailed_steps}_steps_s": round(time.perf_counter() - start, 1)}
+    if registry.availability("inpainter") is None:
+        n = registry.get("inpainter")
+        results["inpaint_unet.pt"] = {"load_s": load_seconds("inpainter")}
+        for size in (512, 1024):
+            image, mask = painting.resize((size, size)), stroke_mask(size, 0.15)
+            results["inpaint_unet.pt"][f"fill_{size}px_15pct_ms"] = median_ms(lambda: n.fill(image, mask), args.repeats)
+
+    for file, figures in results.items():
+        for key, value in figures.items():
+            print(f"{file:28s} {key:32s} {value}")
+        update_metrics(file, {"speed_cpu2": dict(figures, machine=machine)})
+    out = Path(__file__).resolve().parent / "speed.json"
+    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

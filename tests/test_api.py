@@ -1,0 +1,94 @@
+"""The app launched in-process, every endpoint called through gradio_client as a script would."""
+import socket
+
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image, ImageDraw
+
+from artstudio.models import registry
+from conftest import FIXTURES, weights_installed
+
+UKIYO_E = str(FIXTURES / "hiroshige_prune-orchard-sun.jpg")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    from artstudio.ui import build_app
+    registry.clear()
+    app = build_app()
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    app.close()
+
+
+def needs(file: str):
+    return pytest.mark.skipif(not weights_installed(file), reason=f"weights/{file} not trained yet")
+
+
+def test_endpoints_listed(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/classify", "/classify_batch", "/generate", "/edit", "/variations", "/blend", "/stylize",
+            "/stylize_detailed", "/inpaint"} <= names
+
+
+@needs("movement_classifier.pt")
+def test_classify(client):
+    labels, heat, *_ = client.predict(handle_file(UKIYO_E), 5, 0.5, api_name="/classify")
+    assert labels["label"] == "Ukiyo-e" and len(labels["confidences"]) == 5
+    assert Image.open(heat).size == (224, 224)
+
+
+@needs("movement_classifier.pt")
+def test_classify_batch(client, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_text("no")
+    table, csv_path = client.predict([handle_file(UKIYO_E), handle_file(str(bad))], api_name="/classify_batch")
+    rows = table["data"]
+    assert rows[0][1] == "Ukiyo-e" and "not an image" in rows[1][3]
+    assert open(csv_path).read().startswith("file,top movement")
+
+
+@needs("style_decoder.pt")
+def test_stylize(client):
+    from artstudio import presets
+    starry = presets.caption("van-gogh_starry-night-1889.jpg")
+    result, compare, download = client.predict(
+        handle_file(UKIYO_E), starry, None, 1.0, "None", None, 1.0, "None", None, 1.0, 0.7, False, 256, None,
+        api_name="/stylize")
+    assert max(Image.open(result).size) == 256
+    assert Image.open(download).text["artstudio-recipe"]
+
+
+@needs("inpaint_unet.pt")
+def test_inpaint(client, tmp_path):
+    mask = Image.new("L", (224, 224), 0)
+    ImageDraw.Draw(mask).rectangle((50, 50, 120, 120), fill=255)
+    mask.save(tmp_path / "mask.png")
+    editor = {"background": handle_file(UKIYO_E), "layers": [], "composite": None}
+    compare, result, mask_file = client.predict(editor, handle_file(str(tmp_path / "mask.png")),
+                                                "Network (trained U-Net)", api_name="/inpaint")
+    original, filled = Image.open(UKIYO_E).convert("RGB"), Image.open(result).convert("RGB")
+    assert filled.size == original.size and filled.getpixel((5, 5)) == original.getpixel((5, 5))
+
+
+def test_inpaint_without_mask_is_a_clear_error(client):
+    editor = {"background": handle_file(UKIYO_E), "layers": [], "composite": None}
+    with pytest.raises(Exception, match="Paint over the part"):
+        client.predict(editor, None, "Classical (smooth harmonic fill)", api_name="/inpaint")
+
+
+@needs("painting_gan.pt")
+def test_generate_edit_blend(client):
+    painting, files, state = client.predict(3, 0.7, *[0.0] * 8, api_name="/generate")
+    assert Image.open(painting).size == (512, 512) and len(files) == 2
+    edited, *_ = client.predict(3, 0.7, {}, api_name="/edit")
+    assert Image.open(edited).tobytes() == Image.open(painting).tobytes()
+    strip, gif = client.predict(1, 2, 0.7, 5, api_name="/blend")
+    assert Image.open(strip).size == (5 * 128, 128) and Image.open(gif).n_frames == 10

@@ -1,0 +1,99 @@
+"""The CLI contract: JSON lines on stdout, one-line errors on stderr, exit codes."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from artstudio.recipe import read_recipe
+from conftest import FIXTURES, needs_weights
+
+ROOT = Path(__file__).resolve().parent.parent
+UKIYO_E = FIXTURES / "hiroshige_prune-orchard-sun.jpg"
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "artstudio", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, env=dict(os.environ, **(env or {})))
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+@needs_weights("movement_classifier.pt")
+def test_classify_json_and_bad_item(tmp_path):
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("not a picture")
+    result = cli("classify", UKIYO_E, bad, FIXTURES / "caravaggio_tooth-puller-1609.jpg", "--top", "3", "--json")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: bad.jpg")
+    items = json_lines(result.stdout)
+    assert [item["path"] for item in items] == [str(UKIYO_E), str(FIXTURES / "caravaggio_tooth-puller-1609.jpg")]
+    first = items[0]
+    assert set(first) == {"path", "top", "ms"} and len(first["top"]) == 3 and first["ms"] > 0
+    assert first["top"][0]["label"] == "Ukiyo_e" and set(first["top"][0]) == {"label", "prob"}
+
+
+@needs_weights("movement_classifier.pt")
+def test_classify_success_exit_zero():
+    result = cli("classify", UKIYO_E)
+    assert result.returncode == 0 and "Ukiyo_e" in result.stdout
+
+
+def test_missing_weights_exit_two(tmp_path):
+    result = cli("classify", UKIYO_E, env={"ARTSTUDIO_WEIGHTS": str(tmp_path)})
+    assert result.returncode == 2 and "Model not installed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@needs_weights("style_decoder.pt")
+def test_stylize_json(tmp_path):
+    result = cli("stylize", UKIYO_E, "--style", "van-gogh", "--size", "200", "--strength", "0.8",
+                 "--out", tmp_path / "out", "--json")
+    assert result.returncode == 0, result.stderr
+    (item,) = json_lines(result.stdout)
+    assert set(item) == {"path", "content", "ms"} and item["content"] == str(UKIYO_E)
+    out = Image.open(item["path"])
+    assert max(out.size) == 200 and read_recipe(item["path"])["params"]["strength"] == 0.8
+
+
+def test_stylize_unknown_style(tmp_path):
+    result = cli("stylize", UKIYO_E, "--style", "nobody", "--out", tmp_path)
+    assert result.returncode != 0 and "preset" in result.stderr
+
+
+@needs_weights("inpaint_unet.pt")
+def test_inpaint_json_and_missing_mask(tmp_path):
+    masks = tmp_path / "masks"
+    masks.mkdir()
+    image = Image.open(UKIYO_E)
+    mask = Image.new("L", (100, 100), 0)
+    ImageDraw.Draw(mask).rectangle((30, 30, 60, 60), fill=255)
+    mask.save(masks / f"{UKIYO_E.stem}.png")
+    other = tmp_path / "other.png"
+    image.save(other)
+    result = cli("inpaint", UKIYO_E, other, "--masks", masks, "--out", tmp_path / "out", "--json")
+    assert result.returncode == 1 and "no mask found" in result.stderr
+    (item,) = json_lines(result.stdout)
+    assert set(item) == {"path", "ms"} and Image.open(item["path"]).size == image.size
+    assert "resized" in result.stderr
+
+
+@needs_weights("painting_gan.pt")
+def test_generate_json_and_determinism(tmp_path):
+    result = cli("generate", "--seed", "5", "--count", "2", "--out", tmp_path / "a", "--json")
+    assert result.returncode == 0, result.stderr
+    items = json_lines(result.stdout)
+    assert [i["seed"] for i in items] == [5, 6] and all(set(i) == {"path", "seed", "ms"} for i in items)
+    again = json_lines(cli("generate", "--seed", "5", "--out", tmp_path / "b", "--json").stdout)[0]
+    assert Image.open(again["path"]).tobytes() == Image.open(items[0]["path"]).tobytes()
+
+
+@pytest.mark.parametrize("direction", ["nonsense", "=3", "brightness=lots"])
+def test_generate_bad_direction(tmp_path, direction):
+    result = cli("generate", "--direction", direction, "--out", tmp_path)
+    assert result.returncode != 0 and "error" in result.stderr and "Traceback" not in result.stderr

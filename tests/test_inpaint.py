@@ -1,0 +1,85 @@
+"""Inpainting: the network and the classical fill keep every unmasked pixel and fill holes sensibly."""
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from artstudio.models import registry
+from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
+from artstudio.models.tensors import to_tensor
+from conftest import run_training
+
+
+def box_mask(size: tuple[int, int], box: tuple[int, int, int, int]) -> Image.Image:
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).rectangle(box, fill=255)
+    return mask
+
+
+def gradient(size=(256, 192)) -> Image.Image:
+    w, h = size
+    x = torch.linspace(0, 1, w)[None, :].expand(h, w)
+    y = torch.linspace(0, 1, h)[:, None].expand(h, w)
+    rgb = torch.stack([0.2 + 0.6 * x, 0.3 + 0.4 * y, 0.8 - 0.5 * x]) * 255
+    return Image.fromarray(rgb.round().byte().permute(1, 2, 0).numpy())
+
+
+def fillers():
+    yield "classical", classical_fill
+    if registry.availability("inpainter") is None:
+        yield "network", registry.get("inpainter").fill
+
+
+@pytest.mark.parametrize("name,fill", list(fillers()))
+def test_unmasked_pixels_unchanged(name, fill, scene):
+    mask = box_mask(scene.size, (100, 60, 180, 140))
+    out = fill(scene, mask)
+    keep = to_tensor(mask) < 0.5
+    assert torch.equal(to_tensor(out)[keep.expand(1, 3, -1, -1)], to_tensor(scene)[keep.expand(1, 3, -1, -1)])
+    assert out.size == scene.size
+
+
+@pytest.mark.parametrize("name,fill", list(fillers()))
+def test_empty_mask_returns_input(name, fill, scene):
+    assert fill(scene, Image.new("L", scene.size, 0)).tobytes() == scene.tobytes()
+
+
+@pytest.mark.parametrize("name,fill", list(fillers()))
+def test_full_mask_refused(name, fill, scene):
+    with pytest.raises(MaskError, match="covers 100%"):
+        fill(scene, Image.new("L", scene.size, 255))
+
+
+@pytest.mark.parametrize("name,fill,tolerance", [(n, f, 0.02 if n == "classical" else 0.08) for n, f in fillers()])
+def test_hole_in_gradient_lands_on_gradient(name, fill, tolerance):
+    image = gradient()
+    mask = box_mask(image.size, (90, 60, 160, 130))
+    out = fill(image, mask)
+    hole = to_tensor(mask) > 0.5
+    error = (to_tensor(out) - to_tensor(image)).abs()[hole.expand(1, 3, -1, -1)].mean().item()
+    assert error < tolerance
+
+
+def test_mask_of_other_size_resized_with_note():
+    mask, notes = binary_mask(Image.new("L", (50, 40), 255), (200, 160))
+    assert mask.size == (200, 160) and "resized" in notes[0]
+
+
+def test_rgba_mask_uses_alpha():
+    painted = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    ImageDraw.Draw(painted).rectangle((10, 10, 20, 20), fill=(255, 0, 0, 255))
+    mask, _ = binary_mask(painted, (64, 64))
+    assert mask.getpixel((15, 15)) == 255 and mask.getpixel((40, 40)) == 0
+
+
+@pytest.mark.parametrize("name,fill", list(fillers()))
+def test_large_image(name, fill):
+    image = gradient((4000, 3000))
+    mask = box_mask(image.size, (1500, 1000, 2100, 1500))
+    out = fill(image, mask)
+    assert out.size == (4000, 3000)
+    assert out.crop((0, 0, 1000, 1000)).tobytes() == image.crop((0, 0, 1000, 1000)).tobytes()
+
+
+def test_inpainter_training_smoke(tiny_data, tmp_path):
+    weights_dir = run_training("train_inpainter.py", tiny_data, tmp_path, "--size", "64", "--batch", "2")
+    assert (weights_dir / "inpaint_unet.pt").exists()
