@@ -84,3 +84,9 @@ def update_metrics(file: str, metrics: dict[str, Any], weights_dir: Path | None 
     manifest = read_manifest(weights_dir)
     manifest[file]["metrics"].update(metrics)
     _write_manifest(manifest, weights_dir)
+
+
+def load_into(module: torch.nn.Module, file: str, device: torch.device | str = "cpu") -> torch.nn.Module:
+    """Load a listed state dict into `module` (as float32), frozen and in eval mode, on `device`."""
+    module.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in load_weights(file).items()})
+    return module.eval().requires_grad_(False).to(device)

@@ -18,7 +18,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.models.generator import GENERATOR_FILE  # noqa: E402
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import load_weights, record_weights, weights_sha  # noqa: E402
+from artstudio.weights import load_into, record_weights, weights_sha  # noqa: E402
 
 
 def luma(x: torch.Tensor) -> torch.Tensor:
@@ -56,9 +56,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
-    net = Generator()
-    net.load_state_dict({k: v.float() for k, v in load_weights(GENERATOR_FILE).items()})
-    net.eval().requires_grad_(False)
+    net = load_into(Generator(), GENERATOR_FILE)
 
     with torch.no_grad():
         w = net.mapping(torch.randn(args.pca_samples, Z_DIM))

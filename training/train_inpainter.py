@@ -9,9 +9,7 @@ weights/inpaint_unet.pt and its manifest entry.
     python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2]
 """
 import argparse
-import random
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -21,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.masks import KINDS, random_mask  # noqa: E402
 from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
 from artstudio.weights import record_weights  # noqa: E402
+from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.train_stylizer import load_vgg, random_crop  # noqa: E402
 
-RUN_DIR = Path("runs/inpainter")
 PERCEPTUAL_TAPS = ("relu2_1",)
 
 
@@ -35,34 +33,18 @@ def training_pool(limit: int) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=2000)
-    parser.add_argument("--size", type=int, default=128)
-    parser.add_argument("--batch", type=int, default=6)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=0, help="images in the pool (0 = all), for smoke runs")
-    parser.add_argument("--run-dir", type=Path, default=RUN_DIR)
-    parser.add_argument("--weights-dir", type=Path, default=None)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    standard_arguments(parser, steps=2000, batch=6, lr=1e-3, size=128, run_dir="runs/inpainter")
     args = parser.parse_args()
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
-    args.run_dir.mkdir(parents=True, exist_ok=True)
+    rng = set_up(args)
 
     pool = training_pool(args.limit)
     print(f"{len(pool)} source images", flush=True)
     vgg, net = load_vgg(), InpaintUNet()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     ckpt = args.run_dir / "last.pt"
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        net.load_state_dict(state["net"]); opt.load_state_dict(state["opt"])
-        step, rng = state["step"], state["rng"]
-        torch.set_rng_state(state["torch_rng"])
-    start = time.time()
+    step, rng = load_checkpoint(ckpt, {"net": net, "opt": opt}, rng)
+    log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
             group["lr"] = args.lr * 0.5 * (1 + torch.cos(torch.tensor(step / args.steps * 3.14159)).item())
@@ -78,15 +60,11 @@ def main() -> None:
         loss = l1 + perceptual
         opt.zero_grad(); loss.backward(); opt.step()
         step += 1
-        if step % 20 == 0:
-            print(f"step {step} l1 {l1.item():.4f} perceptual {perceptual.item():.4f} "
-                  f"{(time.time() - start) / 20:.2f}s/step", flush=True)
-            start = time.time()
+        log(step, l1=l1.item(), perceptual=perceptual.item())
         if step % 200 == 0 or step == args.steps:
             save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.png",
                        nrow=args.batch)
-            torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step, "rng": rng,
-                        "torch_rng": torch.get_rng_state()}, ckpt)
+            save_checkpoint(ckpt, {"net": net, "opt": opt}, step, rng)
     record_weights("inpaint_unet.pt", {k: v.half() for k, v in net.state_dict().items()},
                    source="trained by training/train_inpainter.py", licence="weights: project's own",
                    data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",

@@ -11,7 +11,6 @@ weights/style_decoder.pt and its manifest entry.
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -22,16 +21,14 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder  # noqa: E402
 from artstudio.nets.vgg import VGGFeatures  # noqa: E402
-from artstudio.weights import load_weights, record_weights  # noqa: E402
+from artstudio.weights import load_into, record_weights  # noqa: E402
+from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 
-RUN_DIR = Path("runs/stylizer")
 
 
 def load_vgg() -> VGGFeatures:
-    vgg = VGGFeatures()
-    vgg.load_state_dict({k: v.float() for k, v in load_weights("vgg16_hed_conv4_2.pt").items()})
-    return vgg.eval().requires_grad_(False)
+    return load_into(VGGFeatures(), "vgg16_hed_conv4_2.pt")
 
 
 def random_crop(path: Path, size: int, rng: random.Random) -> torch.Tensor:
@@ -50,34 +47,18 @@ def training_pool(limit: int) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--size", type=int, default=128)
-    parser.add_argument("--batch", type=int, default=4)
-    parser.add_argument("--lr", type=float, default=5e-4)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=0, help="images in the pool (0 = all), for smoke runs")
-    parser.add_argument("--run-dir", type=Path, default=RUN_DIR)
-    parser.add_argument("--weights-dir", type=Path, default=None)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    standard_arguments(parser, steps=1500, batch=4, lr=5e-4, size=128, run_dir="runs/stylizer")
     args = parser.parse_args()
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
-    args.run_dir.mkdir(parents=True, exist_ok=True)
+    rng = set_up(args)
 
     pool = training_pool(args.limit)
     print(f"{len(pool)} training crops' source images", flush=True)
     vgg, decoder = load_vgg(), Decoder()
     opt = torch.optim.Adam(decoder.parameters(), lr=args.lr)
     ckpt = args.run_dir / "last.pt"
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        decoder.load_state_dict(state["decoder"]); opt.load_state_dict(state["opt"])
-        step, rng = state["step"], state["rng"]
-        torch.set_rng_state(state["torch_rng"])
-    start = time.time()
+    step, rng = load_checkpoint(ckpt, {"decoder": decoder, "opt": opt}, rng)
+    log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
             group["lr"] = args.lr * (0.1 + 0.9 * (1 - step / args.steps))
@@ -91,14 +72,10 @@ def main() -> None:
         loss = loss_pixel + loss_perceptual
         opt.zero_grad(); loss.backward(); opt.step()
         step += 1
-        if step % 20 == 0:
-            print(f"step {step} pixel_l1 {loss_pixel.item():.4f} perceptual {loss_perceptual.item():.4f} "
-                  f"{(time.time() - start) / 20:.2f}s/step", flush=True)
-            start = time.time()
+        log(step, pixel_l1=loss_pixel.item(), perceptual=loss_perceptual.item())
         if step % 100 == 0 or step == args.steps:
             save_image(torch.cat([images, out.clamp(0, 1)]), args.run_dir / f"grid_{step:05d}.png", nrow=args.batch)
-            torch.save({"decoder": decoder.state_dict(), "opt": opt.state_dict(), "step": step, "rng": rng,
-                        "torch_rng": torch.get_rng_state()}, ckpt)
+            save_checkpoint(ckpt, {"decoder": decoder, "opt": opt}, step, rng)
     record_weights("style_decoder.pt", {k: v.half() for k, v in decoder.state_dict().items()},
                    source="trained by training/train_stylizer.py", licence="weights: project's own",
                    data="../shared/data photos, impressionism-128, wikiart-styles (train splits)",

@@ -8,7 +8,7 @@ from PIL import Image
 
 from artstudio.models.tensors import to_pil
 from artstudio.nets.painting_gan import W_DIM, Z_DIM, Generator
-from artstudio.weights import load_weights, weights_sha
+from artstudio.weights import load_into, load_weights, weights_sha
 
 GENERATOR_FILE = "painting_gan.pt"
 DIRECTIONS_FILE = "painting_gan_directions.pt"
@@ -20,9 +20,7 @@ class PaintingGenerator:
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
-        self.net = Generator()
-        self.net.load_state_dict({k: v.float() for k, v in load_weights(GENERATOR_FILE).items()})
-        self.net.eval().requires_grad_(False).to(device)
+        self.net = load_into(Generator(), GENERATOR_FILE, device)
         directions = load_weights(DIRECTIONS_FILE)
         self.direction_names: list[str] = list(directions["names"])
         self.direction_vectors = directions["vectors"].float().to(device)       # (K, W_DIM), one sigma long

@@ -10,7 +10,7 @@ from PIL import Image
 from artstudio.models.classical_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
-from artstudio.weights import load_weights, weights_sha
+from artstudio.weights import load_into, weights_sha
 
 NETWORK_FILE = "inpaint_unet.pt"
 WORK_SIZE = 384          # long side of the crop the network sees
@@ -45,9 +45,7 @@ class Inpainter:
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
-        self.net = InpaintUNet()
-        self.net.load_state_dict({k: v.float() for k, v in load_weights(NETWORK_FILE).items()})
-        self.net.eval().to(device)
+        self.net = load_into(InpaintUNet(), NETWORK_FILE, device)
         self.sha256 = weights_sha(NETWORK_FILE)
 
     def fill(self, image: Image.Image, mask: Image.Image) -> Image.Image:

@@ -4,13 +4,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
-import torchvision.transforms.v2.functional as TF
 from PIL import Image, ImageFilter
 
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder, feature_moments, whiten_colour
 from artstudio.nets.vgg import VGGFeatures
-from artstudio.weights import load_weights, weights_sha
+from artstudio.weights import load_into, weights_sha
 
 VGG_FILE = "vgg16_hed_conv4_2.pt"
 DECODER_FILE = "style_decoder.pt"
@@ -60,12 +59,8 @@ class Stylizer:
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
-        self.vgg = VGGFeatures()
-        self.vgg.load_state_dict({k: v.float() for k, v in load_weights(VGG_FILE).items()})
-        self.vgg.eval().requires_grad_(False).to(device)
-        self.decoder = Decoder()
-        self.decoder.load_state_dict({k: v.float() for k, v in load_weights(DECODER_FILE).items()})
-        self.decoder.eval().to(device)
+        self.vgg = load_into(VGGFeatures(), VGG_FILE, device)
+        self.decoder = load_into(Decoder(), DECODER_FILE, device)
         self.sha256 = weights_sha(DECODER_FILE)
 
     def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:

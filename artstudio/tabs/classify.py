@@ -49,24 +49,31 @@ def update_overlay(state, opacity: float):
     return overlay(*(state or (None, None)), opacity)
 
 
+def _zip_images(path: str) -> list[tuple[str, Image.Image | str]]:
+    """(member name, image or error message) for every file in a zip, hidden files skipped."""
+    items: list[tuple[str, Image.Image | str]] = []
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.is_dir() or Path(info.filename).name.startswith("."):
+                continue
+            try:
+                items.append((info.filename, open_image(zf.read(info)).image))
+            except ImageError as err:
+                items.append((info.filename, str(err).replace("upload:", "").strip()))
+    return items
+
+
 def _batch_images(paths: list[str]) -> list[tuple[str, Image.Image | str]]:
     """(name, image or error message) for each upload; zips are opened and their images read."""
     items: list[tuple[str, Image.Image | str]] = []
     for path in paths:
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                for info in zf.infolist():
-                    if info.is_dir() or Path(info.filename).name.startswith("."):
-                        continue
-                    try:
-                        items.append((info.filename, open_image(zf.read(info)).image))
-                    except ImageError as err:
-                        items.append((info.filename, str(err).replace("upload:", "").strip()))
-        else:
-            try:
-                items.append((Path(path).name, open_image(path).image))
-            except ImageError as err:
-                items.append((Path(path).name, str(err)))
+            items += _zip_images(path)
+            continue
+        try:
+            items.append((Path(path).name, open_image(path).image))
+        except ImageError as err:
+            items.append((Path(path).name, str(err)))
     return items
 
 
@@ -95,19 +102,6 @@ def classify_batch(files: list[str] | None, progress=gr.Progress()):
 
 
 
-def _zip_members(path: str) -> list[tuple[str, Image.Image]]:
-    items = []
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.is_dir() or Path(info.filename).name.startswith("."):
-                continue
-            try:
-                items.append((info.filename, open_image(zf.read(info)).image))
-            except ImageError:
-                continue
-    return items
-
-
 def label_set_names() -> list[str]:
     return LabelStore().names()
 
@@ -124,7 +118,8 @@ def train_labels(name: str, *label_files_and_zip):
     if zip_path:
         if not zipfile.is_zipfile(zip_path):
             raise gr.Error("The examples archive is not a zip file.")
-        for label, images in examples_from_folders(_zip_members(zip_path)).items():
+        for label, images in examples_from_folders([(n, img) for n, img in _zip_images(zip_path)
+                                                               if isinstance(img, Image.Image)]).items():
             examples.setdefault(label, []).extend(images)
     classifier = model("classifier")
     try:

@@ -1,0 +1,63 @@
+"""What every training script shares: its standard flags, set-up, and resumable checkpoints."""
+import argparse
+import random
+import time
+from pathlib import Path
+
+import torch
+
+
+def standard_arguments(parser: argparse.ArgumentParser, *, steps: int, batch: int, lr: float, run_dir: str,
+                       size: int | None = None) -> None:
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument("--batch", type=int, default=batch)
+    parser.add_argument("--lr", type=float, default=lr)
+    if size is not None:
+        parser.add_argument("--size", type=int, default=size)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=0, help="images used (0 = all), for smoke runs")
+    parser.add_argument("--run-dir", type=Path, default=Path(run_dir), help="checkpoints and sample grids")
+    parser.add_argument("--weights-dir", type=Path, default=None, help="where to write the weights (default weights/)")
+
+
+def set_up(args: argparse.Namespace) -> random.Random:
+    """Seed everything, set the thread count, make the run folder; returns the data-sampling RNG."""
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    args.run_dir.mkdir(parents=True, exist_ok=True)
+    return random.Random(args.seed)
+
+
+def save_checkpoint(path: Path, parts: dict, step: int, rng: random.Random) -> None:
+    """`parts` maps names to modules or optimisers; written atomically."""
+    state = {name: part.state_dict() for name, part in parts.items()}
+    state.update(step=step, rng=rng, torch_rng=torch.get_rng_state())
+    torch.save(state, path.with_suffix(".tmp"))
+    path.with_suffix(".tmp").replace(path)
+
+
+def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, random.Random]:
+    """Restore `parts` from `path` if it exists; returns (step, rng) to continue from."""
+    if not path.exists():
+        return 0, rng
+    state = torch.load(path, weights_only=False)  # our own file: holds a Python RNG object
+    for name, part in parts.items():
+        part.load_state_dict(state[name])
+    torch.set_rng_state(state["torch_rng"])
+    print(f"resumed from {path} at step {state['step']}", flush=True)
+    return state["step"], state.get("rng", rng)
+
+
+class ProgressLog:
+    """Prints the losses and the time per step every `every` steps."""
+
+    def __init__(self, every: int = 20) -> None:
+        self.every, self.start = every, time.time()
+
+    def __call__(self, step: int, **losses: float) -> None:
+        if step % self.every:
+            return
+        figures = " ".join(f"{name} {value:.4f}" for name, value in losses.items())
+        print(f"step {step} {figures} {(time.time() - self.start) / self.every:.2f}s/step", flush=True)
+        self.start = time.time()

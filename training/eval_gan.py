@@ -1,0 +1,67 @@
+"""Measure the painting GAN: Frechet distance in MobileNetV2 space against the validation split,
+a sample grid, and each of six samples beside its nearest training paintings (to show no copying).
+
+    python training/eval_gan.py [--samples 1000]
+
+Writes docs/gan_samples.png, docs/gan_neighbours.png and the figures into the manifest entry.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+from torchvision.utils import save_image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
+from artstudio.weights import load_into, update_metrics  # noqa: E402
+from training.data import DATA_DIR, list_images, split  # noqa: E402
+from training.mobilenet_eval import MobileNetFeatures, frechet_distance  # noqa: E402
+from training.train_gan import load_images  # noqa: E402
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def features_of(net: MobileNetFeatures, images: torch.Tensor, batch: int = 50) -> torch.Tensor:
+    return torch.cat([net.pooled(images[i:i + batch].float() / 255 if images.dtype == torch.uint8 else images[i:i + batch])
+                      for i in range(0, len(images), batch)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    generator = load_into(Generator(), "painting_gan.pt")
+    net = MobileNetFeatures()
+
+    train_paths, val_paths = split(list_images(DATA_DIR / "impressionism-128"))
+    val = load_images(val_paths[: args.samples])
+    val_feats = features_of(net, val)
+    metrics = {"fd_validation_images": len(val)}
+    with torch.no_grad():
+        for truncation in (1.0, 0.7):
+            fakes = torch.cat([generator(torch.randn(50, Z_DIM), truncation) for _ in range(args.samples // 50)])
+            metrics[f"fd_mobilenetv2_trunc{truncation}"] = round(frechet_distance(features_of(net, fakes), val_feats), 2)
+            print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}", flush=True)
+        half = len(val) // 2
+        metrics["fd_mobilenetv2_val_half_vs_half"] = round(frechet_distance(val_feats[:half], val_feats[half:]), 2)
+        DOCS.mkdir(exist_ok=True)
+        grid = generator(torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(7)), 0.7)
+        save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
+
+        train = load_images(train_paths)
+        train_feats = torch.nn.functional.normalize(features_of(net, train), dim=1)
+        samples = grid[:6]
+        sample_feats = torch.nn.functional.normalize(net.pooled(samples), dim=1)
+        nearest = (sample_feats @ train_feats.T).topk(4, dim=1).indices
+        rows = [torch.cat([samples[i:i + 1], train[nearest[i]].float() / 255]) for i in range(6)]
+        save_image(torch.cat(rows), DOCS / "gan_neighbours.png", nrow=5, padding=2)
+    print(metrics)
+    update_metrics("painting_gan.pt", metrics)
+
+
+if __name__ == "__main__":
+    main()
