@@ -55,7 +55,7 @@ def test_app_starts_with_a_damaged_model_and_says_so(weights_copy):
     from artstudio.ui import build_app
     app = build_app()
     markdown = [block.value for block in app.blocks.values() if block.__class__.__name__ == "Markdown"]
-    assert any("damaged" in text and VGG in text for text in markdown)
+    assert any(text and "damaged" in text and VGG in text for text in markdown)
     assert registry.availability("stylizer") is not None
 
 
