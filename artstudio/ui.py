@@ -82,38 +82,43 @@ def custom_labels_tab() -> None:
 
 
 def style_slot(index: int, default: str) -> tuple:
-    with gr.Column(min_width=200):
-        choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}")
-        upload = gr.Image(label=f"Own style image {index}", type="filepath", image_mode=None, height=140)
-        weight = gr.Slider(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}")
+    with gr.Row():
+        choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}", scale=2)
+        upload = gr.Image(label=f"Own style image {index}", type="filepath", image_mode=None, height=120, scale=1,
+                          sources=["upload", "clipboard"])
+    weight = gr.Slider(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}", visible=index > 1)
     return choice, upload, weight
 
 
 def stylize_tab() -> None:
-    gr.Markdown(status_markdown("stylizer", "Put a photo or sketch in, pick a painting's style, get a result "
-                                "in about a second; **Refine** spends longer for a richer rendering."))
+    gr.Markdown(status_markdown("stylizer", "Put a photo or sketch in, pick a painting's style (a preset, or "
+                                "*My uploaded image*), get a result in about a second; **Refine** spends longer "
+                                "for a richer rendering."))
+    captions = list(presets.by_caption())
     with gr.Row():
         with gr.Column():
             content = gr.Image(label="Content picture (drop an ArtStudio PNG to restore its settings)",
-                               type="filepath", image_mode=None)
-            with gr.Row():
-                s1 = style_slot(1, presets.caption("van-gogh_starry-night-1889.jpg"))
+                               type="filepath", image_mode=None, height=300)
+            s1 = style_slot(1, captions[0])
+            gallery = gr.Gallery([(str(path), cap) for cap, path in presets.by_caption().items()],
+                                 label="Presets (click one to use it as style 1)", columns=6, height=130,
+                                 allow_preview=False)
+            with gr.Accordion("Blend up to two more styles", open=False):
                 s2 = style_slot(2, stylize.NO_STYLE)
                 s3 = style_slot(3, stylize.NO_STYLE)
-            gr.Gallery([(str(path), cap) for cap, path in presets.by_caption().items()], label="Preset styles",
-                       columns=6, height=150, allow_preview=True)
             strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength (0 = content, 1 = full style)")
             with gr.Row():
                 preserve = gr.Checkbox(label="Keep the content's colours")
                 size = gr.Dropdown(stylize.SIZES, value=512, label="Output long side (px)")
-                steps = gr.Slider(10, 200, value=60, step=10, label="Refine steps")
             with gr.Accordion("Region (optional): paint where the style applies", open=False):
-                region = gr.ImageEditor(label="Paint the region", type="pil", image_mode="RGBA",
-                                        brush=gr.Brush(colors=["#ff0066"], default_size=40), height=360)
+                region = gr.ImageEditor(label="Paint the region (upload a content picture first)", type="pil",
+                                        image_mode="RGBA", brush=gr.Brush(colors=["#ff0066"], default_size=40),
+                                        height=360, sources=[])
             with gr.Row():
                 go = gr.Button("Stylize", variant="primary")
                 refine = gr.Button("Refine (detailed)")
                 cancel = gr.Button("Cancel refine", variant="stop")
+            steps = gr.Slider(10, 200, value=60, step=10, label="Refine steps (about 1 s each at 512 px)")
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
@@ -123,10 +128,12 @@ def stylize_tab() -> None:
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
                           [result, compare, download], "stylize_detailed")
     cancel.click(None, None, None, cancels=[refine_event], api_visibility="private", queue=False)
+    gallery.select(stylize.preset_from_gallery, None, s1[0], api_visibility="private", queue=False)
+    for choice, upload, _ in (s1, s2, s3):
+        upload.upload(lambda: stylize.UPLOADED, None, choice, api_visibility="private", queue=False)
     content.upload(stylize.restore_settings, content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
                    api_visibility="private", queue=False)
-    content.upload(lambda path: {"background": path, "layers": [], "composite": path} if path else None,
-                   content, region, api_visibility="private", queue=False)
+    content.change(stylize.region_background, content, region, api_visibility="private", queue=False)
 
 
 def inpaint_tab() -> None:

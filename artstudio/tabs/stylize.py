@@ -99,6 +99,16 @@ def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength,
     yield _save(result, content, "detailed", params)
 
 
+def preset_from_gallery(evt: gr.SelectData) -> str:
+    """Clicking a preset in the gallery makes it style 1."""
+    return list(presets.by_caption())[evt.index]
+
+
+def region_background(path: str | None):
+    """Show the content picture in the region editor, ready to paint on."""
+    return {"background": path, "layers": [], "composite": path} if path else None
+
+
 def restore_settings(path: str | None):
     """Dropping an ArtStudio stylize PNG into the content box restores its settings."""
     recipe = read_recipe(path) if path else None
