@@ -39,7 +39,7 @@ def classify_tab() -> None:
         batch_button = gr.Button("Classify all", variant="primary")
         table = gr.Dataframe(headers=classify.BATCH_HEADERS, label="Results (click a header to sort)",
                              interactive=False)
-        csv_file = gr.File(label="Download as CSV")
+        csv_file = gr.File(label="Download as CSV", interactive=False)
         _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
     with gr.Tab("Your own labels"):
         custom_labels_tab()
@@ -71,7 +71,7 @@ def custom_labels_tab() -> None:
                     rename = gr.Button("Rename")
                     delete = gr.Button("Delete", variant="stop")
                     export = gr.Button("Export")
-                exported = gr.File(label="Exported label set")
+                exported = gr.File(label="Exported label set", interactive=False)
                 imported = gr.File(label="Import a .labels file", type="filepath")
     _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train")
     _event(run.click, classify.classify_custom, [image, chosen], result, "custom_classify")
@@ -122,7 +122,7 @@ def stylize_tab() -> None:
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
-            download = gr.File(label="Download PNG (with recipe)")
+            download = gr.File(label="Download PNG (with recipe)", interactive=False)
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
     _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
@@ -152,8 +152,8 @@ def inpaint_tab() -> None:
                 again = gr.Button("Continue editing the result")
         with gr.Column():
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
-            result = gr.File(label="Download result (full resolution, with recipe)")
-            mask_file = gr.File(label="Download the mask")
+            result = gr.File(label="Download result (full resolution, with recipe)", interactive=False)
+            mask_file = gr.File(label="Download the mask", interactive=False)
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
     again.click(inpaint.continue_editing, result, editor, api_visibility="private")
 
@@ -178,7 +178,7 @@ def generate_tab() -> None:
         with gr.Column():
             painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
                                 interactive=False, format="png", height=512)
-            downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple")
+            downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple", interactive=False)
     with gr.Accordion("Variations", open=True):
         with gr.Row():
             step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
@@ -191,7 +191,7 @@ def generate_tab() -> None:
             frames = gr.Slider(3, 32, value=8, step=1, label="Frames")
             blend_button = gr.Button("Blend")
         strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
-        gif = gr.File(label="Animated GIF")
+        gif = gr.File(label="Animated GIF", interactive=False)
     outputs = [painting, downloads, state]
     _event(button.click, generate.new_painting, [seed, truncation, *sliders], outputs, "generate")
     dice.click(generate.roll_dice, None, seed, api_visibility="private").then(
