@@ -36,13 +36,14 @@ def serve(args: argparse.Namespace) -> None:
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
     kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=f"{args.max_upload_mb}mb",
                   allowed_paths=[str(OUTPUT_DIR)], show_error=False, footer_links=["api", "settings"])
-    try:
-        app.launch(share=args.share, **kwargs)
-    except Exception as err:  # the share tunnel is the only step that needs the internet
-        if not args.share:
-            raise
-        print(f"The public link could not be made ({err}); serving locally only.", file=sys.stderr, flush=True)
-        app.launch(share=False, **kwargs)
+    app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
+    if args.share:
+        if app.share_url:
+            print(f"Public link: {app.share_url}", flush=True)
+        else:
+            print(f"The public link could not be made (it needs the internet); still serving locally at "
+                  f"http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    app.block_thread()
 
 
 def main(argv: list[str] | None = None) -> None:
