@@ -25,7 +25,10 @@ class Mapping(nn.Module):
         super().__init__()
         blocks: list[nn.Module] = [PixelNorm()]
         for i in range(layers):
-            blocks += [nn.Linear(Z_DIM if i == 0 else W_DIM, W_DIM), nn.LeakyReLU(0.2)]
+            linear = nn.Linear(Z_DIM if i == 0 else W_DIM, W_DIM)
+            nn.init.kaiming_normal_(linear.weight, a=0.2)   # keeps w's spread across samples layer by layer
+            nn.init.zeros_(linear.bias)
+            blocks += [linear, nn.LeakyReLU(0.2)]
         self.net = nn.Sequential(*blocks)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
