@@ -24,7 +24,8 @@ def classify_tab() -> None:
     with gr.Tab("One painting"):
         with gr.Row():
             with gr.Column():
-                image = gr.Image(label="Painting", type="filepath", image_mode=None, sources=["upload", "clipboard"])
+                image = gr.Image(label="Painting", type="filepath", image_mode=None, sources=["upload", "clipboard"],
+                                 elem_id="classify-image")
                 top_k = gr.Slider(1, 11, value=5, step=1, label="Movements to show")
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
@@ -98,7 +99,7 @@ def stylize_tab() -> None:
     with gr.Row():
         with gr.Column():
             content = gr.Image(label="Content picture (drop an ArtStudio PNG to restore its settings)",
-                               type="filepath", image_mode=None, height=300)
+                               type="filepath", image_mode=None, height=300, elem_id="stylize-content")
             s1 = style_slot(1, captions[0])
             gallery = gr.Gallery([(str(path), cap) for cap, path in presets.by_caption().items()],
                                  label="Presets (click one to use it as style 1)", columns=6, height=130,
@@ -120,7 +121,7 @@ def stylize_tab() -> None:
                 cancel = gr.Button("Cancel refine", variant="stop")
             steps = gr.Slider(10, 200, value=60, step=10, label="Refine steps (about 1 s each at 512 px)")
         with gr.Column():
-            result = gr.Image(label="Result", type="filepath", interactive=False, format="png")
+            result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
             download = gr.File(label="Download PNG (with recipe)", interactive=False)
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
@@ -143,7 +144,7 @@ def inpaint_tab() -> None:
         with gr.Column():
             editor = gr.ImageEditor(label="Image: paint over what should go", type="filepath", image_mode="RGBA",
                                     brush=gr.Brush(colors=["#ff0066"], default_size=30, color_mode="fixed"),
-                                    eraser=gr.Eraser(default_size=30), height=520)
+                                    eraser=gr.Eraser(default_size=30), height=520, elem_id="inpaint-editor")
             mask_upload = gr.Image(label="Or upload a mask (white = fill)", type="filepath", image_mode=None,
                                    height=140)
             method = gr.Radio(list(inpaint.METHOD_LABELS), value=next(iter(inpaint.METHOD_LABELS)), label="Method")
@@ -151,7 +152,7 @@ def inpaint_tab() -> None:
                 fill = gr.Button("Fill", variant="primary")
                 again = gr.Button("Continue editing the result")
         with gr.Column():
-            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
+            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False, elem_id="inpaint-compare")
             result = gr.File(label="Download result (full resolution, with recipe)", interactive=False)
             mask_file = gr.File(label="Download the mask", interactive=False)
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
@@ -177,13 +178,14 @@ def generate_tab() -> None:
                                     image_mode=None, height=140)
         with gr.Column():
             painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
-                                interactive=False, format="png", height=512)
+                                interactive=False, format="png", height=512, elem_id="generate-painting")
             downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple", interactive=False)
     with gr.Accordion("Variations", open=True):
         with gr.Row():
             step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
             vary = gr.Button("Make variations")
-        grid = gr.Gallery(label="Click one to make it current", columns=3, height=420, allow_preview=False)
+        grid = gr.Gallery(label="Click one to make it current", columns=3, height=420, allow_preview=False,
+                          elem_id="generate-variations")
     with gr.Accordion("Blend two seeds", open=False):
         with gr.Row():
             seed_a = gr.Number(value=1, precision=0, label="Seed A")

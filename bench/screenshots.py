@@ -1,0 +1,64 @@
+"""Drive every tab of the running app in Debian's Chromium and save the README screenshots.
+
+    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint}.png
+
+Uses only the shipped fixtures and presets as inputs; each step waits for the real output.
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import browser_page, running_app  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with running_app() as url, browser_page(1400, 1000) as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Classify").first.wait_for()
+
+        page.locator("#classify-image input[type=file]").set_input_files(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
+        page.get_by_role("button", name="Classify", exact=True).click()
+        page.get_by_text("Ukiyo-e").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "classify.png"))
+
+        page.get_by_role("tab", name="Generate").first.click()
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.locator("#generate-painting img").first.wait_for(timeout=120_000)
+        page.get_by_role("button", name="Make variations").click()
+        page.locator("#generate-variations img").nth(8).wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "generate.png"), full_page=True)
+
+        page.get_by_role("tab", name="Style transfer").first.click()
+        page.locator("#stylize-content input[type=file]").set_input_files(str(FIXTURES / "alfred-sisley_by-the-loing-1885.jpg"))
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Stylize", exact=True).click()
+        page.locator("#stylize-result img").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "stylize.png"))
+
+        page.get_by_role("tab", name="Inpaint").first.click()
+        page.locator("#inpaint-editor input[type=file]").first.set_input_files(str(FIXTURES / "caravaggio_tooth-puller-1609.jpg"))
+        page.wait_for_timeout(1500)
+        page.locator("#inpaint-editor button[aria-label='Brush']").first.click()
+        canvas = page.locator("#inpaint-editor canvas").first
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=12)
+        page.mouse.up()
+        page.get_by_role("button", name="Fill", exact=True).click()
+        page.locator("#inpaint-compare img").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "inpaint.png"))
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
