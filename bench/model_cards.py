@@ -1,0 +1,169 @@
+"""Write the README's model cards from weights/manifest.json, so every figure there comes from the
+script that measured it (training, evaluation and bench scripts record their figures in the manifest).
+
+    python bench/model_cards.py      # rewrites the part of README.md between the model-card markers
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from artstudio.classes import MOVEMENTS, display_name  # noqa: E402
+from artstudio.weights import read_manifest  # noqa: E402
+
+START, END = "<!-- model-cards:start -->", "<!-- model-cards:end -->"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+
+
+def speed(entry: dict) -> str:
+    figures = dict(entry.get("metrics", {}).get("speed_cpu2", {}))
+    machine = figures.pop("machine", "")
+    if not figures:
+        return "Speed: not measured yet (`python bench/bench_speed.py`)."
+    parts = ", ".join(f"{k.replace('_', ' ')} **{v}**" for k, v in figures.items())
+    return f"Speed (`bench/bench_speed.py`, {machine}): {parts}."
+
+
+def file_line(entry: dict) -> str:
+    return (f"`weights/{entry['file']}`: {entry['bytes'] / 1e6:.1f} MB, sha256 `{entry['sha256'][:16]}…`, "
+            f"licence: {entry['licence']}. Recipe: `{entry['recipe']}`. Data: {entry['data']}.")
+
+
+def classifier_card(entry: dict) -> str:
+    m = entry["metrics"]
+    recall = table(["movement", "recall"], [[display_name(k), f"{v:.2f}"] for k, v in m["per_class_recall"].items()])
+    short = [display_name(x)[:6] for x in MOVEMENTS]
+    confusion = table(["true \\ predicted"] + short,
+                      [[display_name(MOVEMENTS[i])] + row for i, row in enumerate(m["confusion"])])
+    return f"""### Movement classifier
+
+MobileNetV2 (ImageNet) with blocks 14-18 fine-tuned and a head over pooled features plus
+per-channel mean/std statistics of four early feature maps (brushwork and palette), trained on
+four views per painting (original, mirror, two random crops), calibrated by temperature scaling,
+mirror-averaged at inference. {file_line(entry)}
+
+Validation split ({m['validation_images']} paintings never trained on): top-1 **{m['top1']:.3f}**,
+top-3 **{m['top3']:.3f}**, macro-F1 **{m['macro_f1']:.3f}**, expected calibration error
+**{m['ece']:.3f}** (temperature {m['temperature']:.2f}). {speed(entry)}
+
+{recall}
+
+Confusion matrix (rows: true movement, columns: predicted):
+
+{confusion}
+"""
+
+
+def stylizer_card(entry: dict) -> str:
+    m = entry["metrics"]
+    ev = m.get("eval_mobilenetv2")
+    evaluation = "Not evaluated yet (`python training/eval_stylizer.py`)."
+    if ev:
+        rows = [[name.replace("_", " "), ev[name]["style"], ev[name]["content"], ev[name]["seconds"]]
+                for name in ("fast", "detailed", "gatys_baseline")]
+        evaluation = (f"Held-out content photos x preset styles ({ev['pairs']} pairs at {ev['size_px']} px), scored "
+                      "in MobileNetV2 space, which no loss uses (lower is better):\n\n"
+                      + table(["method", "style distance", "content distance", "seconds"], rows)
+                      + "\n\n![content x style grid](docs/style_grid.png)\n\nEach row: the style, then the fast "
+                        "results for the held-out content photos.")
+    return f"""### Style transfer
+
+Fast mode: whitening-colouring transform of VGG16 relu3_1 features (Li et al. 2017) and a decoder
+trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss).
+Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_2)
+started from the fast result. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500).
+{file_line(entry)} {speed(entry)}
+
+{evaluation}
+"""
+
+
+def inpainter_card(entry: dict) -> str:
+    m = entry["metrics"]
+    ev = m.get("eval_vs_opencv")
+    evaluation = "Not evaluated yet (`python training/eval_inpainter.py`)."
+    if ev:
+        rows = []
+        for kind in ("thin", "thick", "box"):
+            for method in ev:
+                r = ev[method][kind]
+                rows.append([kind, method.replace("_", " "), r["hole_l1"], r["perceptual"], r["fd"]])
+        evaluation = (f"{m['eval_images']} held-out photos and paintings at {m['eval_size_px']} px, three mask "
+                      "kinds (lower is better; perceptual and Frechet distance in MobileNetV2 space):\n\n"
+                      + table(["mask", "method", "hole L1", "perceptual", "Frechet"], rows)
+                      + "\n\n![inpainting comparison](docs/inpaint_grid.png)\n\nThick strokes then boxes; "
+                        "rows: masked input, network, harmonic, OpenCV Telea, OpenCV Navier-Stokes.")
+    return f"""### Inpainting
+
+A U-Net with a dilated residual bottleneck (1.9 M parameters), trained {m['train_steps']} steps on
+128 px crops with thin, thick and box holes (L1, holes weighted 6x, plus VGG16 relu2_1 perceptual
+loss; no adversarial loss yet). At run time it fills a crop around the mask (with margin) at up to
+384 px and pastes only the masked pixels back. The classical harmonic fill needs no weights.
+{file_line(entry)} {speed(entry)}
+
+{evaluation}
+"""
+
+
+def gan_card(entry: dict, directions: dict | None) -> str:
+    m = entry["metrics"]
+    fd = ""
+    if "fd_mobilenetv2_trunc1.0" in m:
+        fd = (f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples against "
+              f"{m['fd_validation_images']} validation paintings: **{m['fd_mobilenetv2_trunc1.0']}** at truncation "
+              f"1.0, **{m['fd_mobilenetv2_trunc0.7']}** at 0.7 (two halves of the validation set differ by "
+              f"{m['fd_mobilenetv2_val_half_vs_half']}: the floor at this sample size).\n\n"
+              "![samples](docs/gan_samples.png)\n\nNearest training paintings (MobileNetV2 features) of six "
+              "samples, sample first:\n\n![neighbours](docs/gan_neighbours.png)")
+    sliders = ""
+    if directions:
+        effects = directions["metrics"]["effect_size"]
+        sliders = ("Slider directions (`training/find_directions.py`: PCA in w space, each named after the image "
+                   "measure it moves most; effect size = mean change between -2 and +2 sigma over its spread):\n\n"
+                   + table(["slider", "effect size"], [[k, v] for k, v in effects.items()]))
+    return f"""### Painting generator
+
+A mapping network (z to w, 256-d) and a w-modulated convolutional generator up to 64 px with a
+final bilinear upsample and convolution to 128 px (3.2 M parameters), trained adversarially against
+a projected discriminator (frozen EfficientNet-Lite0 features, random channel mixing, DiffAugment)
+with hinge loss; the shipped weights are the EMA of the generator. Trained on the 10,262-painting
+train split of `impressionism-128` for {m['train_steps']} steps ({m['images_seen']:,} images seen).
+{file_line(entry)} {speed(entry)}
+
+{fd}
+
+{sliders}
+"""
+
+
+def backbone_card(manifest: dict) -> str:
+    rows = [[f"`{e['file']}`", f"{e['bytes'] / 1e6:.1f} MB", e["source"], e["licence"]]
+            for e in manifest.values() if e["recipe"] == "training/convert_backbones.py"]
+    return "### Backbones (converted, not trained here)\n\n" + table(["file", "size", "source", "licence"], rows) + "\n"
+
+
+def main() -> None:
+    manifest = read_manifest()
+    cards = []
+    builders = {"movement_classifier.pt": classifier_card, "style_decoder.pt": stylizer_card,
+                "inpaint_unet.pt": inpainter_card}
+    for file, build in builders.items():
+        if file in manifest:
+            cards.append(build(manifest[file]))
+    if "painting_gan.pt" in manifest:
+        cards.append(gan_card(manifest["painting_gan.pt"], manifest.get("painting_gan_directions.pt")))
+    cards.append(backbone_card(manifest))
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    before, rest = text.split(START)
+    _, after = rest.split(END)
+    readme.write_text(before + START + "\n" + "\n".join(cards) + END + after)
+    print(f"model cards written for {len(cards)} entries")
+
+
+if __name__ == "__main__":
+    main()
