@@ -36,11 +36,20 @@ def diff_augment(x: torch.Tensor) -> torch.Tensor:
     return x * cut
 
 
+def with_batch_spread(x: torch.Tensor) -> torch.Tensor:
+    """Append the batch's mean feature standard deviation as a channel (StyleGAN's minibatch std),
+    so a generator that gives every seed the same picture is easy to tell apart."""
+    spread = x.std(0, unbiased=False).mean().expand(x.shape[0], 1, *x.shape[2:])
+    return torch.cat([x, spread], 1)
+
+
 def head(channels: int, downsamples: int) -> nn.Sequential:
     layers: list[nn.Module] = []
+    cin = channels + 1
     for _ in range(downsamples):
-        layers += [spectral_norm(nn.Conv2d(channels, channels, 4, 2, 1)), nn.LeakyReLU(0.2)]
-    return nn.Sequential(*layers, spectral_norm(nn.Conv2d(channels, 1, 1)))
+        layers += [spectral_norm(nn.Conv2d(cin, channels, 4, 2, 1)), nn.LeakyReLU(0.2)]
+        cin = channels
+    return nn.Sequential(*layers, spectral_norm(nn.Conv2d(cin, 1, 1)))
 
 
 class ProjectedDiscriminator(nn.Module):
@@ -58,4 +67,4 @@ class ProjectedDiscriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         feats = self.features(diff_augment(images), TAPS)
-        return torch.cat([h(m(f)).flatten(1) for f, m, h in zip(feats, self.mixers, self.heads)], 1)
+        return torch.cat([h(with_batch_spread(m(f))).flatten(1) for f, m, h in zip(feats, self.mixers, self.heads)], 1)

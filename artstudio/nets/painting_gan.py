@@ -44,7 +44,6 @@ class ModulatedBlock(nn.Module):
         self.conv = nn.Conv2d(cin, cout, 3, padding=1)
         self.norm = PixelNorm()
         self.affine = nn.Linear(W_DIM, 2 * cout)
-        nn.init.zeros_(self.affine.weight)
         nn.init.zeros_(self.affine.bias)
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
