@@ -5,7 +5,7 @@ Stage 1 caches the frozen MobileNetV2 trunk (blocks 0-13) outputs for several vi
 on those caches; stage 3 fits the temperature on the validation split, measures it and writes
 weights/movement_classifier.pt plus its manifest entry.
 
-    python training/train_classifier.py [--epochs 24] [--threads 2]
+    python training/train_classifier.py [--epochs 12] [--threads 2]
 """
 import argparse
 import json
@@ -83,7 +83,7 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=24)
+    parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="images per class (0 = all), for smoke runs")

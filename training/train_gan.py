@@ -1,7 +1,8 @@
 """Train the painting GAN on ../shared/data/impressionism-128 (seeded, resumable).
 
 Generator: artstudio/nets/painting_gan.py; discriminator: training/projected_discriminator.py
-(frozen EfficientNet-Lite0 features + DiffAugment); hinge loss, EMA of the generator weights.
+(frozen EfficientNet-Lite0 features + DiffAugment); hinge loss plus a mode-seeking term that keeps
+different seeds apart; EMA of the generator weights.
 Checkpoints and sample grids go to runs/gan/; at the end (or when --steps is at or below the
 checkpoint's step) the EMA generator is written to weights/painting_gan.pt with a manifest entry.
 
@@ -35,6 +36,13 @@ def load_images(paths: list[Path], size: int = 128) -> torch.Tensor:
     return out
 
 
+def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
+    """Mode seeking (Mao et al. 2019): penalise pairs of latents that give near-identical images."""
+    half = len(z) // 2
+    ratio = (images[:half] - images[half:2 * half]).abs().mean((1, 2, 3)) / (z[:half] - z[half:2 * half]).abs().mean(1)
+    return (1 / (ratio + 1e-5)).mean()
+
+
 @torch.no_grad()
 def estimate_w_mean(generator: Generator, samples: int = 4096) -> torch.Tensor:
     return generator.mapping(torch.randn(samples, Z_DIM, generator=torch.Generator().manual_seed(1))).mean(0)
@@ -44,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=3000, batch=16, lr=2e-4, run_dir="runs/gan")
     parser.add_argument("--ema", type=float, default=0.999)
+    parser.add_argument("--mode-seeking", type=float, default=0.2, help="weight of the diversity term")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -65,10 +74,11 @@ def main() -> None:
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
         real = torch.where(torch.rand(args.batch, 1, 1, 1) < 0.5, real, real.flip(3))
-        fake = generator(torch.randn(args.batch, Z_DIM))
+        z = torch.randn(args.batch, Z_DIM)
+        fake = generator(z)
         loss_d = (torch.relu(1 - discriminator(real)).mean() + torch.relu(1 + discriminator(fake.detach())).mean())
         opt_d.zero_grad(); loss_d.backward(); opt_d.step()
-        loss_g = -discriminator(fake).mean()
+        loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake)
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
@@ -83,7 +93,8 @@ def main() -> None:
     record_weights("painting_gan.pt", {k: v.half() for k, v in ema.state_dict().items()},
                    source="trained by training/train_gan.py", licence="weights: project's own; training paintings public domain",
                    data="../shared/data/impressionism-128 (85% train split by file-name hash)",
-                   recipe=f"training/train_gan.py --steps {step} --batch {args.batch} --lr {args.lr} --seed {args.seed}",
+                   recipe=f"training/train_gan.py --steps {step} --batch {args.batch} --lr {args.lr} "
+                          f"--mode-seeking {args.mode_seeking} --seed {args.seed}",
                    metrics={"train_steps": step, "images_seen": step * args.batch}, weights_dir=args.weights_dir)
 
 
