@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
     p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
-    p.add_argument("--steps", type=int, default=60, help="optimisation steps in detailed mode")
+    p.add_argument("--steps", type=int, default=40, help="optimisation steps in detailed mode")
     p.add_argument("--preserve-color", action="store_true")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")

@@ -81,7 +81,7 @@ def main() -> None:
         style = [StyleSource(Image.open(presets.FOLDER / "van-gogh_starry-night-1889.jpg").convert("RGB"))]
         content = painting.resize((512, 384))
         fast = s.stylize(content, style, size=512)
-        detailed_steps = 60
+        detailed_steps = 40
         start = time.perf_counter()
         s.refine(content, style, fast, size=512, steps=detailed_steps)
         results["style_decoder.pt"] = {

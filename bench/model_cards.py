@@ -74,7 +74,7 @@ def stylizer_card(entry: dict) -> str:
 
 Fast mode: whitening-colouring transform of VGG16 relu3_1 features (Li et al. 2017) and a decoder
 trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss).
-Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_2)
+Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1)
 started from the fast result. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500).
 {file_line(entry)} {speed(entry)}
 

@@ -16,7 +16,7 @@ DECODER_FILE = "style_decoder.pt"
 STYLE_SIZE = 512            # styles are read at this long side, so brush marks keep their scale
 MIN_STYLE_SIDE = 64
 GATYS_STYLE_TAPS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
-GATYS_CONTENT_TAP = "relu4_2"
+GATYS_CONTENT_TAP = "relu4_1"
 
 
 @dataclass
@@ -105,9 +105,9 @@ class Stylizer:
         return apply_region(result, content, region)
 
     def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,
-                     strength: float = 1.0, size: int = 512, steps: int = 60, preserve_color: bool = False,
+                     strength: float = 1.0, size: int = 512, steps: int = 40, preserve_color: bool = False,
                      region: Image.Image | None = None, preview_every: int = 10) -> Iterator[tuple[int, Image.Image]]:
-        """Detailed mode: Gatys optimisation of Gram style and relu4_2 content losses, from the fast result.
+        """Detailed mode: Gatys optimisation of Gram style and relu4_1 content losses, from the fast result.
 
         Yields (step, image so far) every `preview_every` steps and after the last step; stopping the
         iteration early (a cancel) simply keeps the last image.
@@ -126,7 +126,7 @@ class Stylizer:
                 for t in GATYS_STYLE_TAPS:
                     style_grams[t] = style_grams[t] + gram(feats[t]) * s.weight / total
         image = to_tensor(start.convert("RGB").resize(content.size, Image.BICUBIC), self.device).requires_grad_(True)
-        opt = torch.optim.Adam([image], lr=0.01)
+        opt = torch.optim.Adam([image], lr=0.02)
         style_weight = 2e5 * strength
         for step in range(1, steps + 1):
             feats = self.vgg(image, GATYS_STYLE_TAPS + (GATYS_CONTENT_TAP,))
