@@ -40,24 +40,33 @@ def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
 
 
-def open_image(source: str | Path | bytes, *, keep_alpha: bool = False, max_pixels: int = MAX_PIXELS,
-               min_side: int = MIN_SIDE) -> LoadedImage:
-    """Read an upload into an 8-bit RGB (or RGBA with keep_alpha) PIL image, or raise ImageError."""
-    name = "upload" if isinstance(source, bytes) else Path(source).name
+def _decode(source: str | Path | bytes, name: str) -> Image.Image:
     data = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(data)
             img.load()
+        return img
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{name}: the image is too large to open safely (over {BOMB_PIXELS // 1_000_000} megapixels).")
     except FileNotFoundError:
         raise ImageError(f"{name}: file not found.")
-    except (Image.UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-        if isinstance(err, Image.UnidentifiedImageError):
-            raise ImageError(f"{name}: this is not an image file ArtStudio can read (use PNG, JPEG, WebP, TIFF, BMP or GIF).")
+    except Image.UnidentifiedImageError:
+        raise ImageError(f"{name}: this is not an image file ArtStudio can read (use PNG, JPEG, WebP, TIFF, BMP or GIF).")
+    except (OSError, SyntaxError, ValueError):
         raise ImageError(f"{name}: the image file is damaged or truncated and cannot be read.")
+
+
+def open_image(source: str | Path | bytes | Image.Image, *, keep_alpha: bool = False, max_pixels: int = MAX_PIXELS,
+               min_side: int = MIN_SIDE) -> LoadedImage:
+    """Read an upload (a path, bytes, or an image a UI component already decoded) into an 8-bit RGB
+    (or RGBA with keep_alpha) PIL image, or raise ImageError."""
+    if isinstance(source, Image.Image):
+        name, img = "upload", source
+    else:
+        name = "upload" if isinstance(source, bytes) else Path(source).name
+        img = _decode(source, name)
     notes = []
     img = ImageOps.exif_transpose(img) or img
     if min(img.size) < min_side:

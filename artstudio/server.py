@@ -35,7 +35,7 @@ def serve(args: argparse.Namespace) -> None:
     app = build_app()
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
     kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=f"{args.max_upload_mb}mb",
-                  allowed_paths=[str(OUTPUT_DIR)], show_error=False, footer_links=["api", "settings"])
+                  allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"])
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
     if args.share:
         if app.share_url:

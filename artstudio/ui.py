@@ -142,7 +142,7 @@ def inpaint_tab() -> None:
                                 "**Fill**. Pixels you did not paint stay exactly as they were."))
     with gr.Row():
         with gr.Column():
-            editor = gr.ImageEditor(label="Image: paint over what should go", type="filepath", image_mode="RGBA",
+            editor = gr.ImageEditor(label="Image: paint over what should go", type="pil", image_mode="RGBA",
                                     brush=gr.Brush(colors=["#ff0066"], default_size=30, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=30), height=520, elem_id="inpaint-editor")
             mask_upload = gr.Image(label="Or upload a mask (white = fill)", type="filepath", image_mode=None,

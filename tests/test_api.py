@@ -23,7 +23,7 @@ def client():
     registry.clear()
     app = build_app()
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, show_error=True)
     yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     app.close()
 
