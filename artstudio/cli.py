@@ -100,7 +100,7 @@ def cmd_generate(args: argparse.Namespace, run: Run) -> None:
     for seed in range(args.seed, args.seed + args.count):
         image, ms = timed(generator.sample, seed, args.truncation, sliders)
         params = {"seed": seed, "truncation": args.truncation, "sliders": sliders,
-                  "w": [round(v, 6) for v in generator.latent(seed, args.truncation).tolist()]}
+                  "w": generator.latent(seed, args.truncation).tolist()}
         out = save_png(image, args.out / f"seed{seed}.png", make_recipe("generate", generator.name, generator.sha256, params))
         run.emit({"path": str(out), "seed": seed, "ms": ms}, f"seed {seed} -> {out} ({ms:.0f} ms)")
 

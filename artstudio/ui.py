@@ -169,7 +169,7 @@ def generate_tab() -> None:
         with gr.Column():
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
-                dice = gr.Button("🎲 Random seed", scale=0)
+                dice = gr.Button("Random seed", scale=0)
             truncation = gr.Slider(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
             button = gr.Button("Generate", variant="primary")
             sliders = [gr.Slider(-3, 3, value=0, step=0.1, label=name.capitalize()) for name in names]
@@ -182,10 +182,12 @@ def generate_tab() -> None:
             downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple", interactive=False)
     with gr.Accordion("Variations", open=True):
         with gr.Row():
-            step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
-            vary = gr.Button("Make variations")
-        grid = gr.Gallery(label="Click one to make it current", columns=3, height=420, allow_preview=False,
-                          elem_id="generate-variations")
+            with gr.Column(scale=1):
+                step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
+                vary = gr.Button("Make variations")
+            with gr.Column(scale=1):
+                grid = gr.Gallery(label="Click one to make it current (the centre is the current painting)",
+                                  columns=3, height=560, allow_preview=False, elem_id="generate-variations")
     with gr.Accordion("Blend two seeds", open=False):
         with gr.Row():
             seed_a = gr.Number(value=1, precision=0, label="Seed A")

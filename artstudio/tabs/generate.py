@@ -30,7 +30,7 @@ def _publish(image: Image.Image, state: dict, sliders: dict[str, float]):
     generator = model("generator")
     recipe = make_recipe("generate", generator.name, generator.sha256,
                          {"seed": state["seed"], "truncation": state["truncation"], "sliders": sliders,
-                          "w": [round(v, 6) for v in state["w"]]})
+                          "w": state["w"]})
     native = save_png(image, output_path("generate"), recipe)
     large = image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
     upscaled = save_png(large, native.with_name(native.stem + f"-{DISPLAY_SIZE}px.png"), recipe)
