@@ -153,7 +153,8 @@ def inpaint_tab() -> None:
                 again = gr.Button("Continue editing the result")
         with gr.Column():
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False, elem_id="inpaint-compare")
-            result = gr.File(label="Download result (full resolution, with recipe)", interactive=False)
+            result = gr.File(label="Download result (full resolution, with recipe)", interactive=False,
+                             elem_id="inpaint-result")
             mask_file = gr.File(label="Download the mask", interactive=False)
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
     again.click(inpaint.continue_editing, result, editor, api_visibility="private")

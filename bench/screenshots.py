@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import browser_page, running_app  # noqa: E402
+from browser import browser_page, paint_stroke, running_app  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "docs" / "screenshots"
@@ -44,15 +44,7 @@ def main() -> None:
         page.screenshot(path=str(OUT / "stylize.png"))
 
         page.get_by_role("tab", name="Inpaint").first.click()
-        page.locator("#inpaint-editor input[type=file]").first.set_input_files(str(FIXTURES / "caravaggio_tooth-puller-1609.jpg"))
-        page.wait_for_timeout(1500)
-        page.locator("#inpaint-editor button[aria-label='Brush']").first.click()
-        canvas = page.locator("#inpaint-editor canvas").first
-        box = canvas.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=12)
-        page.mouse.up()
+        paint_stroke(page, FIXTURES / "caravaggio_tooth-puller-1609.jpg")
         page.get_by_role("button", name="Fill", exact=True).click()
         page.locator("#inpaint-compare img").first.wait_for(timeout=120_000)
         page.wait_for_timeout(1500)

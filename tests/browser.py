@@ -59,3 +59,17 @@ def browser_page(width: int = 1400, height: int = 1000):
             yield page
         finally:
             browser.close()
+
+
+def paint_stroke(page, image: Path, editor: str = "#inpaint-editor") -> None:
+    """Upload `image` into an ImageEditor and paint one brush stroke across its middle."""
+    with page.expect_file_chooser() as chooser:
+        page.locator(f"{editor} button[aria-label='Upload']").first.click()
+    chooser.value.set_files(str(image))
+    page.wait_for_timeout(1000)
+    page.locator(f"{editor} button[aria-label='Brush']").first.click()
+    box = page.locator(f"{editor} canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.45)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.55, steps=12)
+    page.mouse.up()

@@ -3,7 +3,9 @@ import os
 
 import pytest
 
-from browser import browser_page, chromium_available, running_app
+from PIL import Image
+
+from browser import browser_page, chromium_available, paint_stroke, running_app
 from conftest import FIXTURES, needs_weights
 
 pytestmark = pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"),
@@ -30,3 +32,24 @@ def test_every_tab_opens(tmp_path):
             page.wait_for_timeout(300)
         assert page.locator("text=Traceback").count() == 0
         page.screenshot(path=str(tmp_path / "tabs.png"))
+
+
+def test_inpaint_in_browser(tmp_path):
+    """Paint a stroke in the editor, fill it with the classical method, download the result."""
+    painting = FIXTURES / "caravaggio_tooth-puller-1609.jpg"
+    with running_app() as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Inpaint").first.click()
+        paint_stroke(page, painting)
+        page.get_by_text("Classical (smooth harmonic fill)").click()
+        page.get_by_role("button", name="Fill", exact=True).click()
+        link = page.locator("#inpaint-result a[download]").first
+        link.wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            link.click()
+        download.value.save_as(tmp_path / "result.png")
+        page.screenshot(path=str(tmp_path / "inpaint.png"))
+    result, original = Image.open(tmp_path / "result.png").convert("RGB"), Image.open(painting).convert("RGB")
+    assert result.size == original.size
+    assert result.getpixel((3, 3)) == original.getpixel((3, 3))
+    assert result.tobytes() != original.tobytes()
