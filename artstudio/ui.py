@@ -42,11 +42,12 @@ def classify_tab() -> None:
                              interactive=False)
         csv_file = gr.File(label="Download as CSV", interactive=False)
         _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
-    with gr.Tab("Your own labels"):
-        custom_labels_tab()
+    with gr.Tab("Your own labels") as own_labels:
+        chosen = custom_labels_tab()
+    own_labels.select(classify.refresh_label_sets, chosen, chosen, api_visibility="private", queue=False)
 
 
-def custom_labels_tab() -> None:
+def custom_labels_tab() -> gr.Dropdown:
     gr.Markdown("Teach the studio labels of your own: name two or more labels and give at least 3 example "
                 "images each (or a zip with one folder per label). Fitting takes seconds.")
     with gr.Row():
@@ -80,6 +81,7 @@ def custom_labels_tab() -> None:
     delete.click(classify.delete_label_set, chosen, chosen, api_visibility="private")
     export.click(classify.export_label_set, chosen, exported, api_visibility="private")
     imported.upload(classify.import_label_set, imported, chosen, api_visibility="private")
+    return chosen
 
 
 def style_slot(index: int, default: str) -> tuple:
@@ -127,7 +129,7 @@ def stylize_tab() -> None:
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
     _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
-                          [result, compare, download], "stylize_detailed")
+                          [result, compare, download], "stylize_detailed", show_progress_on=[compare])
     cancel.click(None, None, None, cancels=[refine_event], api_visibility="private", queue=False)
     gallery.select(stylize.preset_from_gallery, None, s1[0], api_visibility="private", queue=False)
     for choice, upload, _ in (s1, s2, s3):

@@ -106,6 +106,12 @@ def label_set_names() -> list[str]:
     return LabelStore().names()
 
 
+def refresh_label_sets(current: str | None):
+    """Re-read the saved label sets (another window or the CLI may have changed them)."""
+    names = label_set_names()
+    return gr.update(choices=names, value=current if current in names else None)
+
+
 def train_labels(name: str, *label_files_and_zip):
     """Fit a custom label set from (label, files) pairs and/or a zip with one folder per label."""
     *pairs, zip_path = label_files_and_zip

@@ -88,6 +88,9 @@ def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength,
     progress(0, desc="Fast pass")
     start = stylizer.stylize(content, styles, float(strength), int(size))
     result = start
+    first = output_path("previews")
+    start.save(first)
+    yield str(first), gr.skip(), gr.skip()
     for step, result in stylizer.refine_steps(content, styles, start, float(strength), int(size), int(steps),
                                               bool(preserve), mask):
         progress(step / int(steps), desc=f"Refining: step {step} of {int(steps)}")
