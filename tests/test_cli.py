@@ -76,7 +76,7 @@ def test_inpaint_json_and_missing_mask(tmp_path):
     mask.save(masks / f"{UKIYO_E.stem}.png")
     other = tmp_path / "other.png"
     image.save(other)
-    result = cli("inpaint", UKIYO_E, other, "--masks", masks, "--out", tmp_path / "out", "--json")
+    result = cli("inpaint", UKIYO_E, other, "--masks", masks, "--out", tmp_path / "out", "--method", "network", "--json")
     assert result.returncode == 1 and "no mask found" in result.stderr
     (item,) = json_lines(result.stdout)
     assert set(item) == {"path", "ms"} and Image.open(item["path"]).size == image.size
