@@ -57,9 +57,10 @@ def custom_labels_tab() -> gr.Dropdown:
             for i in range(1, 5):
                 with gr.Row():
                     label = gr.Textbox(label=f"Label {i}", scale=1)
-                    examples = gr.File(label=f"Examples for label {i}", file_count="multiple", type="filepath", scale=2)
+                    examples = gr.File(label=f"Examples for label {i}", file_count="multiple", type="filepath", scale=2,
+                                       height=120)
                 pairs += [label, examples]
-            archive = gr.File(label="Or a zip: one folder per label", type="filepath", file_types=[".zip"])
+            archive = gr.File(label="Or a zip: one folder per label", type="filepath", file_types=[".zip"], height=120)
             teach = gr.Button("Teach", variant="primary")
             taught = gr.Markdown()
         with gr.Column():
