@@ -86,7 +86,7 @@ def test_inpaint_without_mask_is_a_clear_error(client):
 
 @needs("painting_gan.pt")
 def test_generate_edit_blend(client):
-    painting, files, state = client.predict(3, 0.7, *[0.0] * 8, api_name="/generate")
+    painting, files = client.predict(3, 0.7, *[0.0] * 8, api_name="/generate")
     assert Image.open(painting).size == (512, 512) and len(files) == 2
     edited, *_ = client.predict(3, 0.7, {}, api_name="/edit")
     assert Image.open(edited).tobytes() == Image.open(painting).tobytes()

@@ -35,6 +35,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contents", type=int, default=4)
+    parser.add_argument("--styles", type=int, default=len(STYLES))
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--baseline-steps", type=int, default=150)
     parser.add_argument("--detailed-steps", type=int, default=40)
@@ -45,7 +46,7 @@ def main() -> None:
     contents = [Image.open(p).convert("RGB") for p in split(list_images(DATA_DIR / "photos"))[1][:: 7][: args.contents]]
     scores = {m: {"style": [], "content": [], "seconds": []} for m in ("fast", "detailed", "gatys_baseline")}
     grid = []
-    for style_file in STYLES:
+    for style_file in STYLES[: args.styles]:
         style_image = Image.open(presets.FOLDER / style_file).convert("RGB")
         styles = [StyleSource(style_image)]
         style_t = to_tensor(resize_long_side(style_image, args.size))
@@ -71,7 +72,7 @@ def main() -> None:
             grid.append(to_tensor(fast.resize((args.size, args.size))))
             print(f"{style_file} done", flush=True)
     summary = {m: {k: round(sum(v) / len(v), 4) for k, v in s.items()} for m, s in scores.items()}
-    summary["pairs"] = len(contents) * len(STYLES)
+    summary["pairs"] = len(contents) * args.styles
     summary["size_px"] = args.size
     for method, figures in summary.items():
         print(method, figures)
