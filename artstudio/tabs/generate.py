@@ -106,7 +106,7 @@ def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
                          {"blend": [int(seed_a), int(seed_b)], "truncation": float(truncation), "frames": frames})
     strip_path = save_png(strip, output_path("generate"), recipe)
     gif_path = output_path("generate", ".gif")
-    big = [img.resize((256, 256), Image.LANCZOS) for img in images + images[::-1]]
+    big = [img.resize((256, 256), Image.LANCZOS) for img in images + images[-2:0:-1]]   # there and back
     big[0].save(gif_path, save_all=True, append_images=big[1:], duration=120, loop=0)
     return str(strip_path), str(gif_path)
 
