@@ -2,8 +2,6 @@
 from pathlib import Path
 
 import gradio as gr
-from PIL import Image
-
 from artstudio.imageio import ImageError, LoadedImage, open_image
 from artstudio.models import registry
 from artstudio.weights import WeightsError
@@ -35,6 +33,3 @@ def status_markdown(name: str, ready_text: str) -> str:
     problem = registry.availability(name)
     return f"⚠️ {problem}" if problem else ready_text
 
-
-def image_from_upload_or_none(path: str | None) -> Image.Image | None:
-    return load_upload(path).image if path else None

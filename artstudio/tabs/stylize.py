@@ -28,9 +28,6 @@ def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[Sty
             image = loaded.image
         else:
             image = Image.open(presets.by_caption()[choice]).convert("RGB")
-        if min(image.size) < 64:
-            raise gr.Error(f"The style image in slot {i} is {image.width}x{image.height} px; "
-                           "styles need at least 64 px on each side.")
         sources.append(StyleSource(image, float(weight)))
         described.append({"style": choice, "weight": float(weight)})
     if not sources:
@@ -86,7 +83,10 @@ def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength,
                                             strength, preserve, size, region)
     stylizer = model("stylizer")
     progress(0, desc="Fast pass")
-    start = stylizer.stylize(content, styles, float(strength), int(size))
+    try:
+        start = stylizer.stylize(content, styles, float(strength), int(size))
+    except ValueError as err:
+        raise gr.Error(str(err))
     result = start
     first = output_path("previews")
     start.save(first)
