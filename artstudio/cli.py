@@ -121,8 +121,9 @@ def resolve_style(value: str):
 
 def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
     from artstudio.imageio import ImageError, open_image
-    from artstudio.models.stylizer import StyleSource
+    from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
     from artstudio.recipe import make_recipe, save_png
+    args.steps = args.steps or DETAILED_STEPS
     style = resolve_style(args.style)
     stylizer = load_model("stylizer")
     styles = [StyleSource(style)]
@@ -198,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
     p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
-    p.add_argument("--steps", type=int, default=40, help="optimisation steps in detailed mode")
+    p.add_argument("--steps", type=int, help="optimisation steps in detailed mode (default 20)")
     p.add_argument("--preserve-color", action="store_true")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")

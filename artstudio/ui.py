@@ -122,7 +122,7 @@ def stylize_tab() -> None:
                 go = gr.Button("Stylize", variant="primary")
                 refine = gr.Button("Refine (detailed)")
                 cancel = gr.Button("Cancel refine", variant="stop")
-            steps = gr.Slider(10, 200, value=40, step=10, label="Refine steps")
+            steps = gr.Slider(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio import presets  # noqa: E402
 from artstudio.models import registry  # noqa: E402
-from artstudio.models.stylizer import StyleSource  # noqa: E402
+from artstudio.models.stylizer import DETAILED_STEPS, StyleSource  # noqa: E402
 from artstudio.weights import update_metrics  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "alfred-sisley_by-the-loing-1885.jpg"
@@ -81,12 +81,16 @@ def main() -> None:
         style = [StyleSource(Image.open(presets.FOLDER / "van-gogh_starry-night-1889.jpg").convert("RGB"))]
         content = painting.resize((512, 384))
         fast = s.stylize(content, style, size=512)
-        detailed_steps = 40
+        detailed_steps = DETAILED_STEPS
         start = time.perf_counter()
         s.refine(content, style, fast, size=512, steps=detailed_steps)
+        new_styles = iter(range(1, 1000))   # a style never seen before: its features are not cached yet
         results["style_decoder.pt"] = {
             "load_s": load_seconds("stylizer"),
             "fast_512px_ms": median_ms(lambda: s.stylize(content, style, size=512), args.repeats),
+            "fast_512px_new_style_ms": median_ms(
+                lambda: s.stylize(content, [StyleSource(style[0].image.crop((next(new_styles), 0, 600, 480)))],
+                                  size=512), args.repeats),
             "fast_1024px_ms": median_ms(lambda: s.stylize(content, style, size=1024), max(1, args.repeats // 2)),
             f"detailed_512px_{detailed_steps}_steps_s": round(time.perf_counter() - start, 1)}
     if registry.availability("inpainter") is None:

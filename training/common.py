@@ -50,14 +50,17 @@ def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, r
 
 
 class ProgressLog:
-    """Prints the losses and the time per step every `every` steps."""
+    """Prints the losses averaged over the last `every` steps, and the time per step."""
 
     def __init__(self, every: int = 20) -> None:
-        self.every, self.start = every, time.time()
+        self.every, self.start, self.sums, self.count = every, time.time(), {}, 0
 
     def __call__(self, step: int, **losses: float) -> None:
+        for name, value in losses.items():
+            self.sums[name] = self.sums.get(name, 0.0) + value
+        self.count += 1
         if step % self.every:
             return
-        figures = " ".join(f"{name} {value:.4f}" for name, value in losses.items())
-        print(f"step {step} {figures} {(time.time() - self.start) / self.every:.2f}s/step", flush=True)
-        self.start = time.time()
+        figures = " ".join(f"{name} {total / self.count:.4f}" for name, total in self.sums.items())
+        print(f"step {step} {figures} {(time.time() - self.start) / self.count:.2f}s/step", flush=True)
+        self.start, self.sums, self.count = time.time(), {}, 0

@@ -3,7 +3,7 @@ import gradio as gr
 from PIL import Image
 
 from artstudio import presets
-from artstudio.models.stylizer import StyleSource
+from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
 from artstudio.recipe import make_recipe, read_recipe, save_png
 from artstudio.outputs import output_path
 from artstudio.tabs.common import load_upload, model, show_notes
