@@ -12,11 +12,13 @@ ENCODER_TAP = "relu3_1"
 
 
 def feature_moments(feat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean (C, 1) and covariance (C, C) of a (1, C, H, W) feature map."""
-    flat = feat[0].flatten(1).double()
+    """Mean (C, 1) and covariance (C, C) of a (1, C, H, W) feature map, in double for the eigensolver.
+
+    The big product runs in float (fast); the small results are then promoted."""
+    flat = feat[0].flatten(1).float()
     mean = flat.mean(1, keepdim=True)
     centred = flat - mean
-    return mean, centred @ centred.T / max(centred.shape[1] - 1, 1)
+    return mean.double(), (centred @ centred.T / max(centred.shape[1] - 1, 1)).double()
 
 
 def _matrix_power(cov: torch.Tensor, power: float, eps: float = 1e-5) -> torch.Tensor:
@@ -28,9 +30,9 @@ def whiten_colour(content: torch.Tensor, style_mean: torch.Tensor, style_cov: to
     """Give `content` (1, C, H, W) the style's feature mean and covariance."""
     _, c, h, w = content.shape
     c_mean, c_cov = feature_moments(content)
-    flat = content[0].flatten(1).double() - c_mean
-    coloured = _matrix_power(style_cov, 0.5) @ (_matrix_power(c_cov, -0.5) @ flat) + style_mean
-    return coloured.float().view(1, c, h, w)
+    transform = (_matrix_power(style_cov, 0.5) @ _matrix_power(c_cov, -0.5)).float()   # small: C x C, in double
+    coloured = transform @ (content[0].flatten(1) - c_mean.float()) + style_mean.float()  # large: in float
+    return coloured.view(1, c, h, w)
 
 
 def conv(cin: int, cout: int, relu: bool = True) -> list[nn.Module]:
