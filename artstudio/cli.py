@@ -147,9 +147,8 @@ def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
 
 def cmd_inpaint(args: argparse.Namespace, run: Run) -> None:
     from artstudio.imageio import ImageError, flatten_alpha, open_image
-    from artstudio.models.inpainter import MaskError, binary_mask
+    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
     from artstudio.recipe import make_recipe, save_png
-    from artstudio.models.inpainter import classical_fill
     if args.method == "network":
         inpainter = load_model("inpainter")
         fill, name, sha = inpainter.fill, inpainter.name, inpainter.sha256
@@ -207,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inpaint", help="fill masked regions")
     p.add_argument("images", nargs="+")
     p.add_argument("--masks", type=Path, required=True, help="folder with a PNG mask per image (same stem)")
-    p.add_argument("--method", choices=["classical", "network"], default="classical",
-                   help="classical harmonic fill (default: measures better so far) or the trained network")
+    p.add_argument("--method", choices=["network", "classical"], default="network",
+                   help="the trained network (default: measures better) or the classical harmonic fill")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")
     return parser

@@ -28,6 +28,14 @@ def speed(entry: dict) -> str:
     return f"Speed (`bench/bench_speed.py`, {machine}): {parts}."
 
 
+def slider_latency(entry: dict) -> str:
+    figures = entry.get("metrics", {}).get("slider_release_ms")
+    if not figures:
+        return ""
+    return (f"In the browser (`bench/bench_slider.py`, {figures['trials']} releases): a slider release shows the "
+            f"new picture in **{figures['median']} ms** median, {figures['worst']} ms worst.")
+
+
 def file_line(entry: dict) -> str:
     return (f"`weights/{entry['file']}`: {entry['bytes'] / 1e6:.1f} MB, sha256 `{entry['sha256'][:16]}…`, "
             f"licence: {entry['licence']}. Recipe: `{entry['recipe']}`. Data: {entry['data']}.")
@@ -74,8 +82,10 @@ def stylizer_card(entry: dict) -> str:
 
 Fast mode: whitening-colouring transform of VGG16 relu3_1 features (Li et al. 2017) and a decoder
 trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss).
-Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1)
-started from the fast result. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500).
+Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1, content
+weighted so that the default 20 steps improve both style and content over the fast result) started
+from the fast result; the baseline below is the same optimisation run 150 steps from the content
+photo. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500).
 {file_line(entry)} {speed(entry)}
 
 {evaluation}
@@ -99,10 +109,13 @@ def inpainter_card(entry: dict) -> str:
                         "rows: masked input, network, harmonic, OpenCV Telea, OpenCV Navier-Stokes.")
     return f"""### Inpainting
 
-A U-Net with a dilated residual bottleneck (1.9 M parameters), trained {m['train_steps']} steps on
-128 px crops with thin, thick and box holes (L1, holes weighted 6x, plus VGG16 relu2_1 perceptual
-loss; no adversarial loss yet). At run time it fills a crop around the mask (with margin) at up to
-384 px and pastes only the masked pixels back. The classical harmonic fill needs no weights.
+A U-Net with a dilated residual bottleneck (1.9 M parameters) that predicts a correction on top of
+the classical harmonic fill (its zero-initialised output layer makes the untrained network exactly
+that fill). Trained {m['train_steps']} steps on 128 px crops with thin, thick and box holes (L1,
+holes weighted 6x, plus VGG16 relu2_1 and relu3_1 perceptual loss; no adversarial loss yet), warm
+started from an earlier 1,600-step direct-fill model (the recipe's `--init`). At run time it fills a
+crop around the mask (with margin) at up to 384 px and pastes only the masked pixels back. The
+classical harmonic fill alone needs no weights.
 {file_line(entry)} {speed(entry)}
 
 {evaluation}
@@ -132,7 +145,7 @@ final bilinear upsample and convolution to 128 px (3.2 M parameters), trained ad
 a projected discriminator (frozen EfficientNet-Lite0 features, random channel mixing, DiffAugment)
 with hinge loss; the shipped weights are the EMA of the generator. Trained on the 10,262-painting
 train split of `impressionism-128` for {m['train_steps']} steps ({m['images_seen']:,} images seen).
-{file_line(entry)} {speed(entry)}
+{file_line(entry)} {speed(entry)} {slider_latency(entry)}
 
 {fd}
 

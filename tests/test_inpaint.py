@@ -4,8 +4,10 @@ import torch
 from PIL import Image, ImageDraw
 
 from artstudio.models import registry
+from artstudio.models.classical_fill import harmonic_fill
 from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
 from artstudio.models.tensors import to_tensor
+from artstudio.nets.inpaint_unet import InpaintUNet
 from conftest import run_training
 
 
@@ -27,6 +29,15 @@ def fillers():
     yield "classical", classical_fill
     if registry.availability("inpainter") is None:
         yield "network", registry.get("inpainter").fill
+
+
+def test_untrained_network_is_the_harmonic_fill(scene):
+    """The U-Net learns a correction on top of the classical fill, so training starts from the baseline."""
+    image = to_tensor(scene.resize((64, 48)))
+    mask = to_tensor(box_mask((64, 48), (20, 10, 40, 30)))
+    with torch.no_grad():
+        out = InpaintUNet()(image, mask)
+    assert torch.allclose(out, harmonic_fill(image * (1 - mask), mask).clamp(0, 1))
 
 
 @pytest.mark.parametrize("name,fill", list(fillers()))

@@ -2,13 +2,14 @@
 
 Data: 128 px crops of Impressionist paintings, WikiArt paintings and photos (train splits), holes
 from artstudio/masks.py (thin scribbles, thick strokes, boxes in equal shares). Loss: L1 (holes
-weighted 6x) plus a VGG16 relu2_1 perceptual loss. Checkpoints and grids go to
+weighted 6x) plus a VGG16 relu2_1 + relu3_1 perceptual loss. Checkpoints and grids go to
 runs/inpainter/; running again with --steps at or below the checkpoint's step only exports
 weights/inpaint_unet.pt and its manifest entry.
 
     python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2]
 """
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_u
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.train_stylizer import load_vgg, random_crop  # noqa: E402
 
-PERCEPTUAL_TAPS = ("relu2_1",)
+PERCEPTUAL_TAPS = ("relu2_1", "relu3_1")
+WARMUP_STEPS = 100     # the zero-initialised output layer jumps under Adam's first full-size steps
 
 
 def training_pool(limit: int) -> list[Path]:
@@ -35,6 +37,7 @@ def training_pool(limit: int) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=2000, batch=6, lr=1e-3, size=128, run_dir="runs/inpainter")
+    parser.add_argument("--init", type=Path, help="warm start from an inpaint_unet.pt (all but the output layer)")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -42,12 +45,15 @@ def main() -> None:
     print(f"{len(pool)} source images", flush=True)
     vgg, net = load_vgg(), InpaintUNet()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    if args.init:
+        warm = {k: v.float() for k, v in torch.load(args.init, weights_only=True).items() if not k.startswith("out.")}
+        net.load_state_dict(warm, strict=False)
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, {"net": net, "opt": opt}, rng)
     log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
-            group["lr"] = args.lr * 0.5 * (1 + torch.cos(torch.tensor(step / args.steps * 3.14159)).item())
+            group["lr"] = args.lr * min(1.0, (step + 1) / WARMUP_STEPS) * 0.5 * (1 + math.cos(step / args.steps * math.pi))
         images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
         masks = torch.stack([random_mask(args.size, KINDS[i % 3], rng) for i in range(args.batch)])
         out = net(images, masks)
@@ -69,7 +75,7 @@ def main() -> None:
                    source="trained by training/train_inpainter.py", licence="weights: project's own",
                    data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",
                    recipe=f"training/train_inpainter.py --steps {step} --size {args.size} --batch {args.batch} "
-                          f"--lr {args.lr} --seed {args.seed}",
+                          f"--lr {args.lr} --seed {args.seed}" + (f" --init {args.init}" if args.init else ""),
                    metrics={"train_steps": step}, weights_dir=args.weights_dir)
 
 

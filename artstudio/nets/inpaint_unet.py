@@ -1,10 +1,15 @@
 """Inpainting network: a small U-Net whose bottleneck uses dilated residual blocks for wide context.
 
-Input: the image with the hole zeroed (RGB in [0, 1]) plus the mask (1 = fill); output: RGB in [0, 1].
+The hole is first given the smooth harmonic fill (artstudio/models/classical_fill.py); the U-Net sees
+that plus the mask and predicts a correction on top of it. With its output layer at zero it *is* the
+harmonic fill, so training can only start from the classical baseline and improve on it.
+Input: RGB in [0, 1] (hole content ignored) and the mask (1 = fill); output: RGB in [0, 1].
 The caller keeps every pixel outside the mask from the input; only the hole comes from here.
 """
 import torch
 from torch import nn
+
+from artstudio.models.classical_fill import harmonic_fill
 
 
 def conv_block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
@@ -36,11 +41,13 @@ class InpaintUNet(nn.Module):
         self.dec1 = conv_block(6 * w, 2 * w)
         self.dec0 = conv_block(3 * w, w)
         self.out = nn.Conv2d(w, 3, 3, padding=1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
 
     def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Sizes must be multiples of 8."""
-        x = torch.cat([image * (1 - mask), mask], 1)
-        e0 = self.enc0(x)
+        prefill = harmonic_fill(image * (1 - mask), mask)
+        e0 = self.enc0(torch.cat([prefill, mask], 1))
         e1 = self.enc1(e0)
         e2 = self.enc2(e1)
         m = self.middle(self.enc3(e2))
@@ -48,4 +55,4 @@ class InpaintUNet(nn.Module):
         d2 = self.dec2(torch.cat([up(m, scale_factor=2.0), e2], 1))
         d1 = self.dec1(torch.cat([up(d2, scale_factor=2.0), e1], 1))
         d0 = self.dec0(torch.cat([up(d1, scale_factor=2.0), e0], 1))
-        return torch.sigmoid(self.out(d0))
+        return (prefill + self.out(d0)).clamp(0, 1)
