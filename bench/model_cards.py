@@ -82,9 +82,9 @@ def stylizer_card(entry: dict) -> str:
 
 Fast mode: whitening-colouring transform of VGG16 relu3_1 features (Li et al. 2017) and a decoder
 trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss).
-Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1, content
-weighted so that the default 20 steps improve both style and content over the fast result) started
-from the fast result; the baseline below is the same optimisation run 150 steps from the content
+Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1, weighted
+so that the default 20 steps make the fast result clearly more stylised while keeping content close)
+started from the fast result; the baseline below is the same optimisation run 150 steps from the content
 photo. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500).
 {file_line(entry)} {speed(entry)}
 

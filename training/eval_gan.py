@@ -48,6 +48,8 @@ def main() -> None:
             print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}", flush=True)
         half = len(val) // 2
         metrics["fd_mobilenetv2_val_half_vs_half"] = round(frechet_distance(val_feats[:half], val_feats[half:]), 2)
+        print(metrics, flush=True)
+        update_metrics("painting_gan.pt", metrics)   # before the slow neighbour search
         DOCS.mkdir(exist_ok=True)
         grid = generator(torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(7)), 0.7)
         save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
@@ -59,8 +61,6 @@ def main() -> None:
         nearest = (sample_feats @ train_feats.T).topk(4, dim=1).indices
         rows = [torch.cat([samples[i:i + 1], train[nearest[i]].float() / 255]) for i in range(6)]
         save_image(torch.cat(rows), DOCS / "gan_neighbours.png", nrow=5, padding=2)
-    print(metrics)
-    update_metrics("painting_gan.pt", metrics)
 
 
 if __name__ == "__main__":
