@@ -34,6 +34,7 @@ def main() -> None:
         times = []
         for trial in range(args.trials + 1):
             slider = page.locator(f"input[aria-label='range slider for {names[trial % len(names)]}']")
+            slider.scroll_into_view_if_needed()
             box = slider.bounding_box()
             before = picture.get_attribute("src")
             x = box["x"] + box["width"] * (0.2 + 0.6 * ((trial * 0.37) % 1))

@@ -9,8 +9,9 @@ from artstudio.recipe import make_recipe, save_png
 from artstudio.tabs.common import load_upload, model, show_notes
 from artstudio.tabs.stylize import region_mask
 
-# The network comes first (the default): on held-out images it measures better than the classical
-# fill and OpenCV's methods for thin, thick and box holes (README, Inpainting card; training/eval_inpainter.py).
+# The network comes first (the default): on held-out thin, thick and box holes it measures better than
+# OpenCV's methods, and than the classical fill on all but one measure (README, Inpainting card;
+# training/eval_inpainter.py).
 METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmonic fill)": "classical"}
 
 
