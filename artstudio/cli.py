@@ -123,7 +123,7 @@ def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
     from artstudio.imageio import ImageError, open_image
     from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
     from artstudio.recipe import make_recipe, save_png
-    args.steps = args.steps or DETAILED_STEPS
+    steps = args.steps or DETAILED_STEPS
     style = resolve_style(args.style)
     stylizer = load_model("stylizer")
     styles = [StyleSource(style)]
@@ -133,7 +133,7 @@ def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
             result, ms = timed(stylizer.stylize, content, styles, args.strength, args.size, args.preserve_color)
             if args.mode == "detailed":
                 refined, more = timed(stylizer.refine, content, styles, result, args.strength, args.size,
-                                      args.steps, args.preserve_color)
+                                      steps, args.preserve_color)
                 result, ms = refined, ms + more
         except (ImageError, ValueError) as err:
             run.error(str(err))

@@ -53,7 +53,11 @@ class ProgressLog:
     """Prints the losses averaged over the last `every` steps, and the time per step."""
 
     def __init__(self, every: int = 20) -> None:
-        self.every, self.start, self.sums, self.count = every, time.time(), {}, 0
+        self.every = every
+        self._reset()
+
+    def _reset(self) -> None:
+        self.start, self.sums, self.count = time.time(), {}, 0
 
     def __call__(self, step: int, **losses: float) -> None:
         for name, value in losses.items():
@@ -63,4 +67,4 @@ class ProgressLog:
             return
         figures = " ".join(f"{name} {total / self.count:.4f}" for name, total in self.sums.items())
         print(f"step {step} {figures} {(time.time() - self.start) / self.count:.2f}s/step", flush=True)
-        self.start, self.sums, self.count = time.time(), {}, 0
+        self._reset()
