@@ -2,11 +2,12 @@
 
 Data: 128 px crops of Impressionist paintings, WikiArt paintings and photos (train splits), holes
 from artstudio/masks.py (thin scribbles, thick strokes, boxes in equal shares). Loss: L1 (holes
-weighted 6x) plus a VGG16 relu2_1 + relu3_1 perceptual loss. Checkpoints and grids go to
-runs/inpainter/; running again with --steps at or below the checkpoint's step only exports
+weighted 6x), a VGG16 relu2_1 + relu3_1 perceptual loss and, with --adv-weight, a hinge adversarial
+loss from a PatchGAN discriminator (training/patch_discriminator.py) that counts as fake only the
+patches touching the hole (LaMa's recipe). Checkpoints and grids go to the run folder; running again with --steps at or below the checkpoint's step only exports
 weights/inpaint_unet.pt and its manifest entry.
 
-    python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2]
+    python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2] [--adv-weight W] [--init FILE]
 """
 import argparse
 import math
@@ -19,9 +20,10 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.masks import KINDS, random_mask  # noqa: E402
 from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
+from artstudio.weights import record_weights, sha256_of  # noqa: E402
 from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
+from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean  # noqa: E402
 from training.train_stylizer import load_vgg, random_crop  # noqa: E402
 
 PERCEPTUAL_TAPS = ("relu2_1", "relu3_1")
@@ -34,22 +36,34 @@ def training_pool(limit: int) -> list[Path]:
     return pool[:limit] if limit else pool
 
 
+def discriminator_step(disc: PatchDiscriminator, opt: torch.optim.Optimizer, real: torch.Tensor,
+                       fake: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """One hinge-loss update: every patch of a real image is real; patches touching a fill are fake."""
+    real_logits, fake_logits = disc(real), disc(fake)
+    loss = (torch.relu(1 - real_logits).mean()
+            + masked_mean(torch.relu(1 + fake_logits), hole_patches(masks, fake_logits)))
+    opt.zero_grad(); loss.backward(); opt.step()
+    return loss.detach()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=2000, batch=6, lr=1e-3, size=128, run_dir="runs/inpainter")
-    parser.add_argument("--init", type=Path, help="warm start from an inpaint_unet.pt (all but the output layer)")
+    parser.add_argument("--init", type=Path, help="warm start from an inpaint_unet.pt")
+    parser.add_argument("--adv-weight", type=float, default=0.05, help="adversarial loss weight (0 = none)")
     args = parser.parse_args()
     rng = set_up(args)
 
     pool = training_pool(args.limit)
     print(f"{len(pool)} source images", flush=True)
-    vgg, net = load_vgg(), InpaintUNet()
+    vgg, net, disc = load_vgg(), InpaintUNet(), PatchDiscriminator()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    opt_disc = torch.optim.Adam(disc.parameters(), lr=2 * args.lr, betas=(0.5, 0.999))
     if args.init:
-        warm = {k: v.float() for k, v in torch.load(args.init, weights_only=True).items() if not k.startswith("out.")}
-        net.load_state_dict(warm, strict=False)
+        net.load_state_dict({k: v.float() for k, v in torch.load(args.init, weights_only=True).items()})
     ckpt = args.run_dir / "last.pt"
-    step, rng = load_checkpoint(ckpt, {"net": net, "opt": opt}, rng)
+    parts = {"net": net, "opt": opt, "disc": disc, "opt_disc": opt_disc}
+    step, rng = load_checkpoint(ckpt, parts, rng)
     log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
@@ -63,19 +77,25 @@ def main() -> None:
             target = vgg(images, PERCEPTUAL_TAPS)
         got = vgg(merged, PERCEPTUAL_TAPS)
         perceptual = sum(torch.nn.functional.mse_loss(got[t], target[t]) for t in PERCEPTUAL_TAPS) / 1000.0
-        loss = l1 + perceptual
+        losses = {"l1": l1, "perceptual": perceptual}
+        if args.adv_weight:
+            losses["d"] = discriminator_step(disc, opt_disc, images, merged.detach(), masks)
+            fake_logits = disc(merged)
+            losses["adv"] = -masked_mean(fake_logits, hole_patches(masks, fake_logits))
+        loss = l1 + perceptual + args.adv_weight * losses.get("adv", 0.0)
         opt.zero_grad(); loss.backward(); opt.step()
         step += 1
-        log(step, l1=l1.item(), perceptual=perceptual.item())
+        log(step, **{name: float(value) for name, value in losses.items()})
         if step % 200 == 0 or step == args.steps:
             save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.png",
                        nrow=args.batch)
-            save_checkpoint(ckpt, {"net": net, "opt": opt}, step, rng)
+            save_checkpoint(ckpt, parts, step, rng)
     record_weights("inpaint_unet.pt", {k: v.half() for k, v in net.state_dict().items()},
                    source="trained by training/train_inpainter.py", licence="weights: project's own",
                    data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",
                    recipe=f"training/train_inpainter.py --steps {step} --size {args.size} --batch {args.batch} "
-                          f"--lr {args.lr} --seed {args.seed}" + (f" --init {args.init}" if args.init else ""),
+                          f"--lr {args.lr} --adv-weight {args.adv_weight} --seed {args.seed}"
+                          + (f" --init {args.init} (sha256 {sha256_of(args.init)[:12]})" if args.init else ""),
                    metrics={"train_steps": step}, weights_dir=args.weights_dir)
 
 

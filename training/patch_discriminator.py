@@ -1,0 +1,32 @@
+"""PatchGAN discriminator (Isola et al. 2017) for the inpainting network's adversarial loss.
+
+It gives one real/fake logit per overlapping patch (about 46 px wide) at 1/8 of the input size, so the
+inpainting loss can count only the patches that touch the hole as fake, as LaMa does.
+"""
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+
+class PatchDiscriminator(nn.Module):
+    def __init__(self, width: int = 64) -> None:
+        super().__init__()
+        w = width
+        self.net = nn.Sequential(
+            spectral_norm(nn.Conv2d(3, w, 4, 2, 1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(2 * w, 4 * w, 4, 2, 1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(4 * w, 4 * w, 3, 1, 1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(4 * w, 1, 3, 1, 1)))
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images * 2 - 1)
+
+
+def hole_patches(masks: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """1 where a logit's patch overlaps the hole, else 0, at the logits' size."""
+    return nn.functional.adaptive_max_pool2d(masks, logits.shape[2:])
+
+
+def masked_mean(values: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    return (values * weights).sum() / weights.sum().clamp(min=1)
