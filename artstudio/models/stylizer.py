@@ -1,5 +1,11 @@
 """Style transfer: a fast feed-forward mode (whitening-colouring + trained decoder) and a detailed
-mode (Gatys-style optimisation started from the fast result)."""
+mode (Gatys-style optimisation started from the fast result).
+
+The fast mode works at two levels, coarse to fine as in Li et al.'s cascade: VGG16 relu3_1 features
+(brush texture and local colour), then the RGB pixels themselves (the palette: the result gets the
+style's pixel mean and covariance). The decoder's own reconstruction error on the content is added
+back, so detail it cannot reproduce is kept and strength 0 gives the content exactly.
+"""
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -27,6 +33,9 @@ GATYS_STYLE_WEIGHT = 2e5
 GATYS_CONTENT_WEIGHT = 1e6
 GATYS_LR = 0.02
 DETAILED_STEPS = 20
+
+
+Moments = tuple[torch.Tensor, torch.Tensor]
 
 
 @dataclass
@@ -72,34 +81,36 @@ class Stylizer:
         self.vgg = load_into(VGGFeatures(), VGG_FILE, device)
         self.decoder = load_into(Decoder(), DECODER_FILE, device)
         self.sha256 = weights_sha(DECODER_FILE)
-        self._moments_cache: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()
+        self._moments_cache: OrderedDict[str, tuple[Moments, Moments]] = OrderedDict()
 
     def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:
         content = resize_long_side(content.convert("RGB"), size)
         return content, to_tensor(content, self.device)
 
-    def _moments_of(self, style: Image.Image) -> tuple[torch.Tensor, torch.Tensor]:
-        """Feature mean and covariance of one style image, remembered for the last few images used."""
+    def _moments_of(self, style: Image.Image) -> tuple[Moments, Moments]:
+        """Feature and pixel (mean, covariance) of one style image, remembered for the last few images used."""
         key = hashlib.sha1(style.tobytes() + repr((style.mode, style.size)).encode()).hexdigest()
         if key not in self._moments_cache:
-            feat = self.vgg(to_tensor(resize_long_side(style.convert("RGB"), STYLE_SIZE), self.device),
-                            (ENCODER_TAP,))[ENCODER_TAP]
-            self._moments_cache[key] = feature_moments(feat)
+            pixels = to_tensor(resize_long_side(style.convert("RGB"), STYLE_SIZE), self.device)
+            feat = self.vgg(pixels, (ENCODER_TAP,))[ENCODER_TAP]
+            self._moments_cache[key] = feature_moments(feat), feature_moments(pixels)
             if len(self._moments_cache) > CACHED_STYLES:
                 self._moments_cache.popitem(last=False)
         self._moments_cache.move_to_end(key)
         return self._moments_cache[key]
 
-    def _style_moments(self, styles: list[StyleSource]) -> tuple[torch.Tensor, torch.Tensor]:
+    def _style_moments(self, styles: list[StyleSource]) -> tuple[Moments, Moments]:
+        """Weighted blend of the styles' feature and pixel moments."""
         total = sum(s.weight for s in styles)
-        mean = cov = 0
+        blended = [[0, 0], [0, 0]]
         for s in styles:
             if min(s.image.size) < MIN_STYLE_SIDE:
                 raise ValueError(f"The style image is {s.image.width}x{s.image.height} px; "
                                  f"styles need at least {MIN_STYLE_SIDE} px on each side.")
-            m, c = self._moments_of(s.image)
-            mean, cov = mean + m * s.weight / total, cov + c * s.weight / total
-        return mean, cov
+            for level, moments in zip(blended, self._moments_of(s.image)):
+                for i, value in enumerate(moments):
+                    level[i] = level[i] + value * s.weight / total
+        return tuple(blended[0]), tuple(blended[1])
 
     def _decode(self, feat: torch.Tensor, h: int, w: int) -> torch.Tensor:
         return self.decoder(feat)[:, :, :h, :w]
@@ -115,14 +126,13 @@ class Stylizer:
             return content
         h, w = x.shape[2:]
         feat = self.vgg(x, (ENCODER_TAP,))[ENCODER_TAP]
-        transferred = whiten_colour(feat, *self._style_moments(styles))
-        mixed = strength * transferred + (1 - strength) * feat
-        out = self._decode(mixed, h, w)
-        if strength < 1:
-            out = out + (1 - strength) * (x - self._decode(feat, h, w))
-        result = to_pil(out)
+        texture, palette = self._style_moments(styles)
+        mixed = strength * whiten_colour(feat, *texture) + (1 - strength) * feat
+        out = (self._decode(mixed, h, w) + x - self._decode(feat, h, w)).clamp(0, 1)
         if preserve_color:
-            result = keep_colours(result, content)
+            result = keep_colours(to_pil(out), content)
+        else:
+            result = to_pil(out + strength * (whiten_colour(out, *palette) - out))
         return apply_region(result, content, region)
 
     def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,
