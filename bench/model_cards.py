@@ -80,8 +80,11 @@ def stylizer_card(entry: dict) -> str:
                         "results for the held-out content photos.")
     return f"""### Style transfer
 
-Fast mode: whitening-colouring transform of VGG16 relu3_1 features (Li et al. 2017) and a decoder
-trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss).
+Fast mode, coarse to fine as in Li et al. 2017's cascade: whitening-colouring transform of VGG16
+relu3_1 features and a decoder trained for {m['train_steps']} steps to invert relu3_1 (pixel L1 +
+relu2_1 perceptual loss), with the decoder's reconstruction error on the content added back (it keeps
+the detail the small decoder cannot reproduce), then the same transform on RGB pixels (the style's
+palette; skipped when the content's colours are preserved).
 Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1, weighted
 so that the default 20 steps make the fast result clearly more stylised while keeping content close)
 started from the fast result; the baseline below is the same optimisation run 150 steps from the content

@@ -85,7 +85,7 @@ def main() -> None:
         loss = l1 + perceptual + args.adv_weight * losses.get("adv", 0.0)
         opt.zero_grad(); loss.backward(); opt.step()
         step += 1
-        log(step, **{name: float(value) for name, value in losses.items()})
+        log(step, **{name: value.item() for name, value in losses.items()})
         if step % 200 == 0 or step == args.steps:
             save_image(torch.cat([images * (1 - masks), merged.clamp(0, 1), images]), args.run_dir / f"grid_{step:05d}.png",
                        nrow=args.batch)
