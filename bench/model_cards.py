@@ -112,12 +112,13 @@ def inpainter_card(entry: dict) -> str:
                         "rows: masked input, network, harmonic, OpenCV Telea, OpenCV Navier-Stokes.")
     return f"""### Inpainting
 
-A U-Net with a dilated residual bottleneck (1.9 M parameters) that predicts a correction on top of
-the classical harmonic fill (its zero-initialised output layer makes the untrained network exactly
-that fill). Trained {m['train_steps']} steps on 128 px crops with thin, thick and box holes (L1,
-holes weighted 6x, plus VGG16 relu2_1 and relu3_1 perceptual loss; no adversarial loss yet), warm
-started from an earlier 1,600-step direct-fill model (the recipe's `--init`). At run time it fills a
-crop around the mask (with margin) at up to 384 px and pastes only the masked pixels back. The
+A U-Net with a dilated residual bottleneck and bilinear upsampling (1.9 M parameters) that predicts
+a correction on top of the classical harmonic fill (its zero-initialised output layer makes the
+untrained network exactly that fill). Trained on 128 px crops with thin, thick and box holes: L1
+(holes weighted 6x) plus VGG16 relu2_1 and relu3_1 perceptual loss, then {m['train_steps']} steps more
+with a hinge adversarial loss (weight 0.05) from a PatchGAN discriminator that counts only patches
+touching the hole as fake (the recipe's `--init` names the model it started from). At run time it
+fills a crop around the mask (with margin) at up to 384 px and pastes only the masked pixels back. The
 classical harmonic fill alone needs no weights.
 {file_line(entry)} {speed(entry)}
 

@@ -2,9 +2,8 @@
 
 For held-out content photos (the validation split) and preset styles, it runs the fast mode, the
 detailed mode (fast + 20 optimisation steps) and a Gatys baseline (150 steps of step size 0.02 from
-the content),
-then scores each result: style distance (Gram matrices of early MobileNetV2 blocks, against the
-style) and content distance (mid-level features, against the content); lower is better for both.
+the content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
+against the style) and content distance (mid-level features, against the content); lower is better.
 
     python training/eval_stylizer.py [--contents 4] [--size 256]
 
