@@ -103,16 +103,14 @@ class Stylizer:
 
     def _style_moments(self, styles: list[StyleSource]) -> tuple[Moments, Moments]:
         """Weighted blend of the styles' feature and pixel moments."""
-        total = sum(s.weight for s in styles)
-        blended = [[0, 0], [0, 0]]
         for s in styles:
             if min(s.image.size) < MIN_STYLE_SIDE:
                 raise ValueError(f"The style image is {s.image.width}x{s.image.height} px; "
                                  f"styles need at least {MIN_STYLE_SIDE} px on each side.")
-            for level, moments in zip(blended, self._moments_of(s.image)):
-                for i, value in enumerate(moments):
-                    level[i] = level[i] + value * s.weight / total
-        return tuple(blended[0]), tuple(blended[1])
+        total = sum(s.weight for s in styles)
+        moments = [sum(flat) for flat in zip(*[
+            [value * s.weight / total for level in self._moments_of(s.image) for value in level] for s in styles])]
+        return (moments[0], moments[1]), (moments[2], moments[3])
 
     def _decode(self, feat: torch.Tensor, h: int, w: int) -> torch.Tensor:
         return self.decoder(feat)[:, :, :h, :w]
