@@ -2,9 +2,9 @@
 mode (Gatys-style optimisation started from the fast result).
 
 The fast mode works at two levels, coarse to fine as in Li et al.'s cascade: VGG16 relu3_1 features
-(brush texture and local colour), then the RGB pixels themselves (the palette: the result gets the
-style's pixel mean and covariance). The decoder's own reconstruction error on the content is added
-back, so detail it cannot reproduce is kept and strength 0 gives the content exactly.
+(brush texture and local colour), then 5x5 pixel patches (the palette and the finest brush texture).
+The decoder's own reconstruction error on the content is added back, so detail it cannot reproduce is
+kept and strength 0 gives the content exactly.
 """
 import hashlib
 from collections import OrderedDict
@@ -15,7 +15,8 @@ import torch
 from PIL import Image, ImageFilter
 
 from artstudio.models.tensors import to_pil, to_tensor
-from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder, feature_moments, whiten_colour
+from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_moments, patch_whiten_colour,
+                                               pixel_patches, whiten_colour)
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import load_into, weights_sha
 
@@ -23,6 +24,10 @@ VGG_FILE = "vgg16_hed_conv4_2.pt"
 DECODER_FILE = "style_decoder.pt"
 STYLE_SIZE = 512            # styles are read at this long side, so brush marks keep their scale
 MIN_STYLE_SIDE = 64
+# How far full strength moves the relu3_1 features towards the style's (measured on held-out photos x
+# preset styles at 256 px in MobileNetV2 space, with the patch level on top: 1.0 gives style 0.0273 /
+# content 0.295, 0.8 0.0258 / 0.263, 0.6 0.0252 / 0.236, 0.5 0.0250 / 0.220; below 0.6 the brush marks fade).
+FEATURE_SHARE = 0.6
 CACHED_STYLES = 16          # feature moments kept per style image, so re-runs skip encoding it
 GATYS_STYLE_TAPS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
 GATYS_CONTENT_TAP = "relu4_1"
@@ -90,19 +95,19 @@ class Stylizer:
         return content, to_tensor(content, self.device)
 
     def _moments_of(self, style: Image.Image) -> tuple[Moments, Moments]:
-        """Feature and pixel (mean, covariance) of one style image, remembered for the last few images used."""
+        """Feature and pixel-patch (mean, covariance) of one style image, remembered for the last few used."""
         key = hashlib.sha1(style.tobytes() + repr((style.mode, style.size)).encode()).hexdigest()
         if key not in self._moments_cache:
             pixels = to_tensor(resize_long_side(style.convert("RGB"), STYLE_SIZE), self.device)
             feat = self.vgg(pixels, (ENCODER_TAP,))[ENCODER_TAP]
-            self._moments_cache[key] = feature_moments(feat), feature_moments(pixels)
+            self._moments_cache[key] = feature_moments(feat), feature_moments(pixel_patches(pixels))
             if len(self._moments_cache) > CACHED_STYLES:
                 self._moments_cache.popitem(last=False)
         self._moments_cache.move_to_end(key)
         return self._moments_cache[key]
 
     def _style_moments(self, styles: list[StyleSource]) -> tuple[Moments, Moments]:
-        """Weighted blend of the styles' feature and pixel moments."""
+        """Weighted blend of the styles' feature and pixel-patch moments."""
         for s in styles:
             if min(s.image.size) < MIN_STYLE_SIDE:
                 raise ValueError(f"The style image is {s.image.width}x{s.image.height} px; "
@@ -126,13 +131,13 @@ class Stylizer:
             return content
         h, w = x.shape[2:]
         feat = self.vgg(x, (ENCODER_TAP,))[ENCODER_TAP]
-        texture, palette = self._style_moments(styles)
-        mixed = strength * whiten_colour(feat, *texture) + (1 - strength) * feat
+        features, patches = self._style_moments(styles)
+        mixed = feat + strength * FEATURE_SHARE * (whiten_colour(feat, *features) - feat)
         out = (self._decode(mixed, h, w) + x - self._decode(feat, h, w)).clamp(0, 1)
-        if preserve_color:
+        if preserve_color:   # the patch level carries the palette, so it is left out
             result = keep_colours(to_pil(out), content)
         else:
-            result = to_pil(out + strength * (whiten_colour(out, *palette) - out))
+            result = to_pil(out + strength * (patch_whiten_colour(out, *patches) - out))
         return apply_region(result, content, region)
 
     def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,

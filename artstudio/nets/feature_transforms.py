@@ -4,11 +4,17 @@ The transform is whitening-colouring (Li et al. 2017, "Universal Style Transfer"
 features are decorrelated, then given the style's mean and covariance. The decoder is trained only to
 invert relu3_1 features (`training/train_stylizer.py`), so any style works without retraining;
 relu3_1 keeps the decoder small enough to train on a laptop CPU and to run at 1024 px.
+
+The same transform on small pixel patches (every 5x5 neighbourhood as one 75-value vector) gives an
+image the style's palette and its fine brush texture (the covariance of neighbouring pixels) with no
+decoder at all: overlapping transformed patches are averaged back into pixels.
 """
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 ENCODER_TAP = "relu3_1"
+PATCH_SIDE = 5
 
 
 def feature_moments(feat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -33,6 +39,26 @@ def whiten_colour(content: torch.Tensor, style_mean: torch.Tensor, style_cov: to
     transform = (_matrix_power(style_cov, 0.5) @ _matrix_power(c_cov, -0.5)).float()   # small: C x C, in double
     coloured = transform @ (content[0].flatten(1) - c_mean.float()) + style_mean.float()  # large: in float
     return coloured.view(1, c, h, w)
+
+
+def pixel_patches(image: torch.Tensor, side: int = PATCH_SIDE) -> torch.Tensor:
+    """(1, 3, H, W) -> (1, 3 * side * side, H, W): each pixel's neighbourhood as one vector."""
+    pad = side // 2
+    h, w = image.shape[2:]
+    columns = F.unfold(F.pad(image, (pad, pad, pad, pad), mode="reflect"), side)
+    return columns.view(1, -1, h, w)
+
+
+def patch_whiten_colour(image: torch.Tensor, style_mean: torch.Tensor, style_cov: torch.Tensor,
+                        side: int = PATCH_SIDE) -> torch.Tensor:
+    """Give `image`'s pixel patches the style's patch mean and covariance (from `pixel_patches`)."""
+    pad = side // 2
+    h, w = image.shape[2:]
+    coloured = whiten_colour(pixel_patches(image, side), style_mean, style_cov).flatten(2)
+    padded = (h + 2 * pad, w + 2 * pad)
+    summed = F.fold(coloured, padded, side)
+    count = F.fold(torch.ones(1, side * side, h * w, dtype=image.dtype, device=image.device), padded, side)
+    return (summed / count)[:, :, pad:pad + h, pad:pad + w]
 
 
 def conv(cin: int, cout: int, relu: bool = True) -> list[nn.Module]:
