@@ -89,8 +89,8 @@ def test_style_blend_and_region(stylizer, starry, scene):
 
 
 def test_refine_lowers_the_style_loss(stylizer, starry, scene):
-    fast = stylizer.stylize(scene, starry, size=128)
-    steps = list(stylizer.refine_steps(scene, starry, fast, size=128, steps=20, preview_every=10))
+    fast = stylizer.stylize(scene, starry, size=256)
+    steps = list(stylizer.refine_steps(scene, starry, fast, size=256, steps=20, preview_every=10))
     assert [s for s, _ in steps] == [10, 20]
     refined = steps[-1][1]
     taps = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")

@@ -1,8 +1,8 @@
 """Measure style transfer against a Gatys baseline in MobileNetV2 space (a network no loss uses).
 
 For held-out content photos (the validation split) and preset styles, it runs the fast mode, the
-detailed mode (fast + 20 optimisation steps) and a Gatys baseline (150 steps of step size 0.02 from
-the content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
+detailed mode (fast + 20 optimisation steps) and a Gatys baseline (150 per-pixel steps from the
+content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
 against the style) and content distance (mid-level features, against the content); lower is better.
 
     python training/eval_stylizer.py [--contents 4] [--size 256]
@@ -21,7 +21,7 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio import presets  # noqa: E402
 from artstudio.models import registry  # noqa: E402
-from artstudio.models.stylizer import BASELINE_LR, DETAILED_STEPS, StyleSource, resize_long_side  # noqa: E402
+from artstudio.models.stylizer import BASELINE, DETAILED_STEPS, StyleSource, resize_long_side  # noqa: E402
 from artstudio.models.tensors import to_tensor  # noqa: E402
 from artstudio.weights import update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
@@ -62,7 +62,7 @@ def main() -> None:
             t_detailed = time.perf_counter() - start + t_fast
             start = time.perf_counter()
             baseline = stylizer.refine(content, styles, content_small, size=args.size, steps=args.baseline_steps,
-                                       lr=BASELINE_LR)
+                                       settings=BASELINE)
             t_base = time.perf_counter() - start
             for method, image, seconds in (("fast", fast, t_fast), ("detailed", detailed, t_detailed),
                                            ("gatys_baseline", baseline, t_base)):

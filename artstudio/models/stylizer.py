@@ -26,19 +26,32 @@ STYLE_SIZE = 512            # styles are read at this long side, so brush marks 
 MIN_STYLE_SIDE = 64
 # How far full strength moves the relu3_1 features towards the style's (measured on held-out photos x
 # preset styles at 256 px in MobileNetV2 space, with the patch level on top: 1.0 gives style 0.0273 /
-# content 0.295, 0.8 0.0258 / 0.263, 0.6 0.0252 / 0.236, 0.5 0.0250 / 0.220; below 0.6 the brush marks fade).
+# content 0.295, 0.8 0.0258 / 0.263, 0.6 0.0252 / 0.236, 0.5 0.0250 / 0.220; at 0.6 the relu3_1 brush
+# marks are still clear in docs/style_grid.png).
 FEATURE_SHARE = 0.6
 CACHED_STYLES = 16          # feature moments kept per style image, so re-runs skip encoding it
 GATYS_STYLE_TAPS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
 GATYS_CONTENT_TAP = "relu4_1"
-# Chosen by measurement (held-out photos x preset styles at 256 px, MobileNetV2 space; README model
-# card). From the fast result, a step size of 0.005 adds the most style for the content it costs: 0.02
-# and 0.01 spend the 20 steps on noise-like changes, 0.002 barely moves; a content weight of 3e6 keeps
-# content a little better but adds less style. The baseline (from the content) keeps 0.02.
 GATYS_STYLE_WEIGHT = 2e5
-GATYS_CONTENT_WEIGHT = 1e6
-GATYS_LR = 0.005
-BASELINE_LR = 0.02
+
+
+@dataclass(frozen=True)
+class GatysSettings:
+    """How the optimisation moves: Adam step size, relu4_1 content weight, and the correction's scale
+    (it is optimised at 1/scale of the image's resolution and upsampled; 1 = every pixel)."""
+    lr: float
+    content_weight: float
+    correction_scale: int
+
+
+# Chosen by measurement (held-out photos x preset styles at 256 px, MobileNetV2 space, from the fast
+# result's 0.0252 / 0.236; README model card). Per-pixel steps spend themselves on noise-like changes
+# (style 0.0257 / content 0.271: worse on both); a correction at half resolution with step 0.01 and
+# content weight 3e6 gives 0.0229 / 0.236 (1e6: 0.0220 / 0.241; 6e6: 0.0233 / 0.235). A quarter-resolution
+# correction keeps content better still (0.228) but mostly undoes style in VGG terms, so it is not used.
+DETAILED = GatysSettings(lr=0.01, content_weight=3e6, correction_scale=2)
+# The classic form for the baseline: every pixel, from the content photo, for 150 steps.
+BASELINE = GatysSettings(lr=0.02, content_weight=1e6, correction_scale=1)
 DETAILED_STEPS = 20
 
 
@@ -143,7 +156,7 @@ class Stylizer:
     def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,
                      strength: float = 1.0, size: int = 512, steps: int = DETAILED_STEPS, preserve_color: bool = False,
                      region: Image.Image | None = None, preview_every: int = 10,
-                     lr: float = GATYS_LR) -> Iterator[tuple[int, Image.Image]]:
+                     settings: GatysSettings = DETAILED) -> Iterator[tuple[int, Image.Image]]:
         """Detailed mode: Gatys optimisation of Gram style and relu4_1 content losses, from the fast result.
 
         Yields (step, image so far) every `preview_every` steps and after the last step; stopping the
@@ -162,20 +175,25 @@ class Stylizer:
                                  GATYS_STYLE_TAPS)
                 for t in GATYS_STYLE_TAPS:
                     style_grams[t] = style_grams[t] + gram(feats[t]) * s.weight / total
-        image = to_tensor(start.convert("RGB").resize(content.size, Image.BICUBIC), self.device).requires_grad_(True)
-        opt = torch.optim.Adam([image], lr=lr)
+        base = to_tensor(start.convert("RGB").resize(content.size, Image.BICUBIC), self.device)
+        h, w = base.shape[2:]
+        scale = settings.correction_scale
+        correction = torch.zeros(1, 3, -(-h // scale), -(-w // scale), device=self.device, requires_grad=True)
+        opt = torch.optim.Adam([correction], lr=settings.lr)
         style_weight = GATYS_STYLE_WEIGHT * strength
+
+        def current() -> torch.Tensor:
+            return (base + torch.nn.functional.interpolate(correction, size=(h, w), mode="bilinear")).clamp(0, 1)
         for step in range(1, steps + 1):
+            image = current()
             feats = self.vgg(image, GATYS_STYLE_TAPS + (GATYS_CONTENT_TAP,))
             loss_style = sum(torch.nn.functional.mse_loss(gram(feats[t]), style_grams[t]) for t in GATYS_STYLE_TAPS)
-            loss_content = GATYS_CONTENT_WEIGHT * torch.nn.functional.mse_loss(feats[GATYS_CONTENT_TAP], content_target)
+            loss_content = torch.nn.functional.mse_loss(feats[GATYS_CONTENT_TAP], content_target)
             opt.zero_grad()
-            (style_weight * loss_style + loss_content).backward()
+            (style_weight * loss_style + settings.content_weight * loss_content).backward()
             opt.step()
-            with torch.no_grad():
-                image.clamp_(0, 1)
             if step % preview_every == 0 or step == steps:
-                result = to_pil(image)
+                result = to_pil(current())
                 if preserve_color:
                     result = keep_colours(result, content)
                 yield step, apply_region(result, content, region)
