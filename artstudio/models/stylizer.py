@@ -192,6 +192,9 @@ class Stylizer:
             opt.zero_grad()
             (style_weight * loss_style + settings.content_weight * loss_content).backward()
             opt.step()
+            if scale == 1:   # the classic form: the image itself is kept in range after every step
+                with torch.no_grad():
+                    correction.copy_((base + correction).clamp(0, 1) - base)
             if step % preview_every == 0 or step == steps:
                 result = to_pil(current())
                 if preserve_color:
