@@ -83,10 +83,10 @@ def stylizer_card(entry: dict) -> str:
 Fast mode, coarse to fine as in Li et al. 2017's cascade: whitening-colouring transform of VGG16
 relu3_1 features (full strength moves them 60% of the way to the style's, a share chosen by
 measurement: `FEATURE_SHARE` in `artstudio/models/stylizer.py`) and a decoder trained for
-{m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss), with the decoder's reconstruction error on the content added back (it keeps the
-detail the small decoder cannot reproduce), then the same transform on 5x5 pixel patches, averaged
-back into pixels (the style's palette and finest brush texture; skipped when the content's colours
-are preserved).
+{m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss), with the decoder's
+reconstruction error on the content added back (it keeps the detail the small decoder cannot
+reproduce), then the same transform on 5x5 pixel patches, averaged back into pixels (the style's
+palette and finest brush texture; skipped when the content's colours are preserved).
 Detailed mode: Gatys-style optimisation (Gram losses on relu1_1-relu4_1, content on relu4_1) started
 from the fast result, of a smooth correction at half resolution (per-pixel steps measured noisier and
 worse on both scores); the baseline below is the classic per-pixel optimisation run 150 steps from
