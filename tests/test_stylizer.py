@@ -6,7 +6,7 @@ from PIL import Image
 from artstudio import presets
 from artstudio.imageio import open_image
 from artstudio.models import registry
-from artstudio.models.stylizer import StyleSource, gram
+from artstudio.models.stylizer import BASELINE, DETAILED, StyleSource, gram
 from artstudio.models.tensors import to_tensor
 from conftest import FIXTURES, draw_scene, needs_weights, run_training
 
@@ -93,14 +93,19 @@ def test_refine_lowers_the_style_loss(stylizer, starry, scene):
     steps = list(stylizer.refine_steps(scene, starry, fast, size=256, steps=20, preview_every=10))
     assert [s for s, _ in steps] == [10, 20]
     refined = steps[-1][1]
-    taps = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+    taps = DETAILED.style_taps
     with torch.no_grad():
-        target = stylizer.vgg(to_tensor(starry[0].image.resize((512, 320))), taps)
+        target = stylizer.efficientnet(to_tensor(starry[0].image.resize((512, 320))), taps)
 
         def loss(img):
-            feats = stylizer.vgg(to_tensor(img), taps)
-            return sum((gram(feats[t]) - gram(target[t])).pow(2).sum().item() for t in taps)
+            feats = stylizer.efficientnet(to_tensor(img), taps)
+            return sum((gram(f) - gram(t)).pow(2).sum().item() for f, t in zip(feats, target))
     assert loss(refined) < loss(fast)
+
+
+def test_baseline_settings_optimise_from_the_content(stylizer, starry, scene):
+    result = stylizer.refine(scene, starry, scene, size=128, steps=2, settings=BASELINE)
+    assert result.size == (128, 96) and mean_abs(result, scene.resize((128, 96))) > 0.001
 
 
 def test_decoder_training_smoke(tiny_data, tmp_path):

@@ -68,3 +68,23 @@ class ProgressLog:
         figures = " ".join(f"{name} {total / self.count:.4f}" for name, total in self.sums.items())
         print(f"step {step} {figures} {(time.time() - self.start) / self.count:.2f}s/step", flush=True)
         self._reset()
+
+
+class RecipeLog:
+    """The settings of each leg of a resumed run, stored in its checkpoint (it has the state_dict
+    protocol of the other checkpoint parts) so the manifest's recipe tells the whole story."""
+
+    def __init__(self) -> None:
+        self.legs: list[str] = []
+
+    def state_dict(self) -> dict:
+        return {"legs": self.legs}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.legs = list(state["legs"])
+
+    def start(self, step: int, settings: str) -> None:
+        self.legs.append(f"from step {step}: {settings}")
+
+    def __str__(self) -> str:
+        return "; ".join(self.legs)

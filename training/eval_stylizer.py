@@ -1,13 +1,13 @@
 """Measure style transfer against a Gatys baseline in MobileNetV2 space (a network no loss uses).
 
 For held-out content photos (the validation split) and preset styles, it runs the fast mode, the
-detailed mode (fast + 20 optimisation steps) and a Gatys baseline (150 per-pixel steps from the
+detailed mode (fast + DETAILED_STEPS optimisation steps) and a Gatys baseline (150 per-pixel steps from the
 content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
 against the style) and content distance (mid-level features, against the content); lower is better.
 
     python training/eval_stylizer.py [--contents 4] [--size 256]
 
-Writes docs/style_grid.png and the averages into the manifest entry of style_decoder.pt.
+Writes docs/style_grid.png (fast) and docs/style_grid_detailed.png, and the averages into the manifest entry of style_decoder.pt.
 """
 import argparse
 import sys
@@ -45,12 +45,13 @@ def main() -> None:
     net = MobileNetFeatures()
     contents = [Image.open(p).convert("RGB") for p in split(list_images(DATA_DIR / "photos"))[1][:: 7][: args.contents]]
     scores = {m: {"style": [], "content": [], "seconds": []} for m in ("fast", "detailed", "gatys_baseline")}
-    grid = []
+    grid, grid_detailed = [], []
     for style_file in STYLES[: args.styles]:
         style_image = Image.open(presets.FOLDER / style_file).convert("RGB")
         styles = [StyleSource(style_image)]
         style_t = to_tensor(resize_long_side(style_image, args.size))
         grid.append(to_tensor(style_image.resize((args.size, args.size))))
+        grid_detailed.append(grid[-1])
         for content in contents:
             content_small = resize_long_side(content, args.size)
             content_t = to_tensor(content_small)
@@ -71,6 +72,7 @@ def main() -> None:
                 scores[method]["content"].append(content_distance(net, out, content_t))
                 scores[method]["seconds"].append(seconds)
             grid.append(to_tensor(fast.resize((args.size, args.size))))
+            grid_detailed.append(to_tensor(detailed.resize((args.size, args.size))))
             print(f"{style_file} done", flush=True)
     summary = {m: {k: round(sum(v) / len(v), 4) for k, v in s.items()} for m, s in scores.items()}
     summary["pairs"] = len(contents) * args.styles
@@ -78,7 +80,8 @@ def main() -> None:
     for method, figures in summary.items():
         print(method, figures)
     DOCS.mkdir(exist_ok=True)
-    save_image(torch.cat(grid), DOCS / "style_grid.png", nrow=len(contents) + 1, padding=2)
+    for name, images in (("style_grid.png", grid), ("style_grid_detailed.png", grid_detailed)):
+        save_image(torch.cat(images), DOCS / name, nrow=len(contents) + 1, padding=2)
     update_metrics("style_decoder.pt", {"eval_mobilenetv2": summary})
 
 

@@ -1,8 +1,9 @@
-"""EfficientNet-Lite0 feature extractor (ImageNet weights), used frozen by the GAN's discriminator.
+"""EfficientNet-Lite0 feature extractor (ImageNet weights), used frozen: by the GAN's discriminator and
+as the loss network of the stylizer's detailed mode.
 
 Mirrors the TensorFlow model the weights come from: "same" padding, ReLU6, no squeeze-excite.
 Input: RGB in [0, 1] (normalised here with mean = std = 0.5). `training/convert_backbones.py`
-writes the weights; only training scripts use this network.
+writes the weights.
 """
 import math
 
