@@ -1,5 +1,5 @@
-"""Measure the painting GAN: Frechet distance in MobileNetV2 space against the validation split,
-a sample grid, and each of six samples beside its nearest training paintings (to show no copying).
+"""Measure the painting GAN: Frechet distance, precision and recall in MobileNetV2 space against the
+validation split, a sample grid, and each of six samples beside its nearest training paintings (to show no copying).
 
     python training/eval_gan.py [--samples 1000]
 
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import load_into, update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.mobilenet_eval import MobileNetFeatures, frechet_distance  # noqa: E402
+from training.mobilenet_eval import MobileNetFeatures, frechet_distance, precision_recall  # noqa: E402
 from training.train_gan import load_images  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -44,8 +44,13 @@ def main() -> None:
     with torch.no_grad():
         for truncation in (1.0, 0.7):
             fakes = torch.cat([generator(torch.randn(50, Z_DIM), truncation) for _ in range(args.samples // 50)])
-            metrics[f"fd_mobilenetv2_trunc{truncation}"] = round(frechet_distance(features_of(net, fakes), val_feats), 2)
-            print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}", flush=True)
+            fake_feats = features_of(net, fakes)
+            metrics[f"fd_mobilenetv2_trunc{truncation}"] = round(frechet_distance(fake_feats, val_feats), 2)
+            precision, recall = precision_recall(val_feats, fake_feats)
+            metrics[f"precision_trunc{truncation}"] = round(precision, 3)
+            metrics[f"recall_trunc{truncation}"] = round(recall, 3)
+            print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}, "
+                  f"precision {precision:.3f}, recall {recall:.3f}", flush=True)
         half = len(val) // 2
         metrics["fd_mobilenetv2_val_half_vs_half"] = round(frechet_distance(val_feats[:half], val_feats[half:]), 2)
         print(metrics, flush=True)

@@ -50,6 +50,17 @@ def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((mu_a - mu_b).pow(2).sum() + cov_a.trace() + cov_b.trace() - 2 * middle)
 
 
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """Improved precision and recall (Kynkaanniemi et al. 2019): the share of samples that fall inside
+    the real images' k-nearest-neighbour balls, and of real images inside the samples' balls. Low
+    recall with fair precision is the signature of mode collapse."""
+    def radii(x: torch.Tensor) -> torch.Tensor:
+        return torch.cdist(x, x).kthvalue(k + 1, dim=1).values
+    precision = (torch.cdist(fake, real) <= radii(real)[None]).any(1).float().mean()
+    recall = (torch.cdist(real, fake) <= radii(fake)[None]).any(1).float().mean()
+    return float(precision), float(recall)
+
+
 def gram(feat: torch.Tensor) -> torch.Tensor:
     n, c, h, w = feat.shape
     flat = feat.flatten(2)

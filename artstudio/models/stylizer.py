@@ -53,8 +53,9 @@ class GatysSettings:
 # result's 0.0252 / 0.236; README model card). With VGG16 losses, 20 steps of a half-resolution correction
 # reached 0.0229 / 0.236 at best (per-pixel steps: 0.0257 / 0.271, worse on both). EfficientNet-Lite0's
 # Gram matrices (blocks at 1/2 to 1/16 scale) and block-10 content features move both scores much further
-# (20 steps: 0.0177 / 0.194), at a quarter of VGG16's cost per step; adding the VGG16 losses as well
-# gained nothing (0.0195 / 0.194 on 4 pairs where EfficientNet alone gave 0.0200 / 0.205).
+# (20 steps: 0.0177 / 0.194; 40 steps: 0.0166 / 0.193), at a quarter of VGG16's cost per step; adding
+# the VGG16 losses as well gained nothing (0.0195 / 0.194 on 4 pairs where EfficientNet alone gave
+# 0.0200 / 0.205).
 DETAILED = GatysSettings(network="efficientnet_lite0", style_taps=(0, 2, 4, 7), content_tap=10,
                          style_weight=3e8, content_weight=1e7, lr=0.01, correction_scale=2)
 # The classic form for the baseline: VGG16, every pixel, from the content photo, for 150 steps.
