@@ -1,10 +1,8 @@
 """Train the painting GAN on ../shared/data/impressionism-128 (seeded, resumable).
 
 Generator: artstudio/nets/painting_gan.py; discriminator: training/projected_discriminator.py
-(frozen EfficientNet-Lite0 features + DiffAugment); hinge loss plus two terms against mode collapse: mode seeking
-keeps different seeds apart, and a coverage term (IMLE, Li and Malik 2018) pulls, for each real painting
-in the batch, the nearest of a pool of samples towards it, so no part of the collection is left without
-samples; EMA of the generator weights.
+(frozen EfficientNet-Lite0 features + DiffAugment); hinge loss plus a mode-seeking term that keeps
+different seeds apart; EMA of the generator weights.
 Checkpoints and sample grids go to runs/gan/; at the end (or when --steps is at or below the
 checkpoint's step) the EMA generator is written to weights/painting_gan.pt with a manifest entry.
 
@@ -17,7 +15,6 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 import torchvision.transforms.v2.functional as TF
 from PIL import Image
 from torchvision.utils import save_image
@@ -47,34 +44,6 @@ def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
     return (1 / (ratio + 1e-5)).mean()
 
 
-class CoverageTerm:
-    """IMLE as a regulariser. A pool of latents is embedded every `refresh` steps (frozen
-    EfficientNet-Lite0 features at 64 px, 2x2 spatial cells, unit length); `nearest_latents` picks,
-    for each real painting, the pool latent whose sample is closest, and `loss` pulls the new samples
-    of those latents towards the paintings."""
-
-    def __init__(self, features: torch.nn.Module, pool: int = 128, refresh: int = 8) -> None:
-        self.features, self.pool, self.refresh = features, pool, refresh
-        self.z, self.embedded, self.age = torch.empty(0), torch.empty(0), refresh
-
-    def embed(self, images: torch.Tensor) -> torch.Tensor:
-        small = F.interpolate(images, size=64, mode="bilinear", antialias=True)
-        return F.normalize(self.features(small, (15,))[0].flatten(1), dim=1)
-
-    @torch.no_grad()
-    def nearest_latents(self, generator: Generator, real: torch.Tensor) -> torch.Tensor:
-        if self.age >= self.refresh:
-            self.z = torch.randn(self.pool, Z_DIM)
-            self.embedded, self.age = self.embed(generator(self.z)), 0
-        self.age += 1
-        return self.z[torch.cdist(self.embed(real), self.embedded).argmin(1)]
-
-    def loss(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            target = self.embed(real)
-        return (self.embed(fake) - target).pow(2).sum(1).mean()
-
-
 @torch.no_grad()
 def estimate_w_mean(generator: Generator, samples: int = 4096) -> torch.Tensor:
     return generator.mapping(torch.randn(samples, Z_DIM, generator=torch.Generator().manual_seed(1))).mean(0)
@@ -85,7 +54,6 @@ def main() -> None:
     standard_arguments(parser, steps=3000, batch=16, lr=2e-4, run_dir="runs/gan")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--mode-seeking", type=float, default=0.2, help="weight of the diversity term")
-    parser.add_argument("--coverage", type=float, default=1.0, help="weight of the coverage (IMLE) term")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -106,26 +74,22 @@ def main() -> None:
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
     recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                       f"--coverage {args.coverage} --seed {args.seed}")
-    coverage = CoverageTerm(discriminator.features)
-    half = args.batch // 2
+                       f"--seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
         real = torch.where(torch.rand(args.batch, 1, 1, 1) < 0.5, real, real.flip(3))
-        z = torch.cat([coverage.nearest_latents(generator, real[:half]), torch.randn(args.batch - half, Z_DIM)])
+        z = torch.randn(args.batch, Z_DIM)
         fake = generator(z)
         loss_d = (torch.relu(1 - discriminator(real)).mean() + torch.relu(1 + discriminator(fake.detach())).mean())
         opt_d.zero_grad(); loss_d.backward(); opt_d.step()
-        loss_cover = coverage.loss(fake[:half], real[:half])
-        loss_g = (-discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake)
-                  + args.coverage * loss_cover)
+        loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake)
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
                 p_ema.lerp_(p, 1 - args.ema)
         step += 1
-        log(step, loss_d=loss_d.item(), loss_g=loss_g.item(), coverage=loss_cover.item())
+        log(step, loss_d=loss_d.item(), loss_g=loss_g.item())
         if step % 200 == 0 or step == args.steps:
             with torch.no_grad():
                 save_image(ema(fixed_z), args.run_dir / f"grid_{step:05d}.png", nrow=8)
