@@ -71,11 +71,11 @@ def stylizer_card(entry: dict) -> str:
     ev = m.get("eval_mobilenetv2")
     evaluation = "Not evaluated yet (`python training/eval_stylizer.py`)."
     if ev:
-        rows = [[name.replace("_", " "), ev[name]["style"], ev[name]["content"], ev[name]["seconds"]]
+        rows = [[name.replace("_", " "), ev[name]["style"], ev[name]["content"]]
                 for name in ("fast", "detailed", "gatys_baseline")]
         evaluation = (f"Held-out content photos x preset styles ({ev['pairs']} pairs at {ev['size_px']} px), scored "
                       "in MobileNetV2 space, which no loss uses (lower is better):\n\n"
-                      + table(["method", "style distance", "content distance", "seconds"], rows)
+                      + table(["method", "style distance", "content distance"], rows)
                       + "\n\nFast mode (each row: the style, then the results for the held-out content photos):"
                         "\n\n![content x style grid, fast](docs/style_grid.png)\n\nDetailed mode, same layout:"
                         "\n\n![content x style grid, detailed](docs/style_grid_detailed.png)")

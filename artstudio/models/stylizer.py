@@ -8,9 +8,9 @@ kept and strength 0 gives the content exactly.
 """
 import hashlib
 from collections import OrderedDict
-from functools import cached_property
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import torch
 from PIL import Image, ImageFilter
@@ -40,7 +40,7 @@ class GatysSettings:
     """One Gatys-style optimisation: the frozen network whose Gram matrices (style) and features
     (content) are matched, the weights of the two losses, the Adam step size, and the correction's
     scale (it is optimised at 1/scale of the image's resolution and upsampled; 1 = every pixel)."""
-    network: str                        # "vgg16" (taps named like "relu4_1") or "efficientnet_lite0" (block numbers)
+    network: str                    # "vgg16" (taps like "relu4_1") or "efficientnet_lite0" (block numbers)
     style_taps: tuple[str | int, ...]
     content_tap: str | int
     style_weight: float
