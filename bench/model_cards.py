@@ -135,21 +135,24 @@ classical harmonic fill alone needs no weights.
 
 def gan_card(entry: dict, directions: dict | None) -> str:
     m = entry["metrics"]
-    fd = ""
+    paragraphs = []
     if "fd_mobilenetv2_trunc1.0" in m:
-        fd = (f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples against "
-              f"{m['fd_validation_images']} validation paintings: **{m['fd_mobilenetv2_trunc1.0']}** at truncation "
-              f"1.0, **{m['fd_mobilenetv2_trunc0.7']}** at 0.7 (two halves of the validation set differ by "
-              f"{m['fd_mobilenetv2_val_half_vs_half']}: the floor at this sample size).\n\n")
+        paragraphs.append(
+            f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples against "
+            f"{m['fd_validation_images']} validation paintings: **{m['fd_mobilenetv2_trunc1.0']}** at truncation "
+            f"1.0, **{m['fd_mobilenetv2_trunc0.7']}** at 0.7 (two halves of the validation set differ by "
+            f"{m['fd_mobilenetv2_val_half_vs_half']}: the floor at this sample size).")
     if "recall_trunc1.0" in m:
-        fd += (f"Precision / recall (Kynkaanniemi et al. 2019, k = 3, same features) at truncation 1.0: "
-               f"**{m['precision_trunc1.0']}** / **{m['recall_trunc1.0']}**; at 0.7: {m['precision_trunc0.7']} / "
-               f"{m['recall_trunc0.7']} (precision: share of samples that fall among real paintings; recall: "
-               "share of real paintings that some sample comes near, i.e. how much of the collection is "
-               "covered).\n\n")
-    if fd:
-        fd += ("![samples](docs/gan_samples.png)\n\nNearest training paintings (MobileNetV2 features) of six "
-               "samples, sample first:\n\n![neighbours](docs/gan_neighbours.png)")
+        paragraphs.append(
+            f"Precision / recall (Kynkaanniemi et al. 2019, k = 3, same features) at truncation 1.0: "
+            f"**{m['precision_trunc1.0']}** / **{m['recall_trunc1.0']}**; at 0.7: {m['precision_trunc0.7']} / "
+            f"{m['recall_trunc0.7']} (precision: share of samples that fall among real paintings; recall: "
+            "share of real paintings that some sample comes near, i.e. how much of the collection is covered).")
+    if paragraphs:
+        paragraphs += ["![samples](docs/gan_samples.png)",
+                       "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
+                       "![neighbours](docs/gan_neighbours.png)"]
+    evaluation = "\n\n".join(paragraphs)
     sliders = ""
     if directions:
         effects = directions["metrics"]["effect_size"]
@@ -165,7 +168,7 @@ with hinge loss; the shipped weights are the EMA of the generator. Trained on th
 train split of `impressionism-128` for {m['train_steps']} steps ({m['images_seen']:,} images seen).
 {file_line(entry)} {speed(entry)} {slider_latency(entry)}
 
-{fd}
+{evaluation}
 
 {sliders}
 """

@@ -72,19 +72,21 @@ class ProgressLog:
 
 class RecipeLog:
     """The settings of each leg of a resumed run, stored in its checkpoint (it has the state_dict
-    protocol of the other checkpoint parts) so the manifest's recipe tells the whole story."""
+    protocol of the other checkpoint parts) so the manifest's recipe tells the whole story. A resume
+    with unchanged settings continues the current leg."""
 
     def __init__(self) -> None:
-        self.legs: list[str] = []
+        self.legs: list[tuple[int, str]] = []
 
     def state_dict(self) -> dict:
         return {"legs": self.legs}
 
     def load_state_dict(self, state: dict) -> None:
-        self.legs = list(state["legs"])
+        self.legs = [tuple(leg) for leg in state["legs"]]
 
     def start(self, step: int, settings: str) -> None:
-        self.legs.append(f"from step {step}: {settings}")
+        if not self.legs or self.legs[-1][1] != settings:
+            self.legs.append((step, settings))
 
     def __str__(self) -> str:
-        return "; ".join(self.legs)
+        return "; ".join(f"from step {step}: {settings}" for step, settings in self.legs)

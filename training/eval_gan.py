@@ -1,5 +1,6 @@
 """Measure the painting GAN: Frechet distance, precision and recall in MobileNetV2 space against the
-validation split, a sample grid, and each of six samples beside its nearest training paintings (to show no copying).
+validation split, a sample grid, and each of six samples beside its nearest training paintings (to
+show no copying).
 
     python training/eval_gan.py [--samples 1000]
 

@@ -1,13 +1,14 @@
 """Measure style transfer against a Gatys baseline in MobileNetV2 space (a network no loss uses).
 
 For held-out content photos (the validation split) and preset styles, it runs the fast mode, the
-detailed mode (fast + DETAILED_STEPS optimisation steps) and a Gatys baseline (150 per-pixel steps from the
-content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
+detailed mode (fast + DETAILED_STEPS optimisation steps) and a Gatys baseline (150 per-pixel steps
+from the content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
 against the style) and content distance (mid-level features, against the content); lower is better.
 
     python training/eval_stylizer.py [--contents 4] [--size 256]
 
-Writes docs/style_grid.png (fast) and docs/style_grid_detailed.png, and the averages into the manifest entry of style_decoder.pt.
+Writes docs/style_grid.png (fast) and docs/style_grid_detailed.png, and the averages into the manifest
+entry of style_decoder.pt.
 """
 import argparse
 import sys

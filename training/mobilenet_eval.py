@@ -56,8 +56,9 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tupl
     recall with fair precision is the signature of mode collapse."""
     def radii(x: torch.Tensor) -> torch.Tensor:
         return torch.cdist(x, x).kthvalue(k + 1, dim=1).values
-    precision = (torch.cdist(fake, real) <= radii(real)[None]).any(1).float().mean()
-    recall = (torch.cdist(real, fake) <= radii(fake)[None]).any(1).float().mean()
+    cross = torch.cdist(fake, real)
+    precision = (cross <= radii(real)[None]).any(1).float().mean()
+    recall = (cross.T <= radii(fake)[None]).any(1).float().mean()
     return float(precision), float(recall)
 
 

@@ -73,8 +73,8 @@ def main() -> None:
     parts = {"generator": generator, "ema": ema, "discriminator": discriminator, "opt_g": opt_g, "opt_d": opt_d,
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
-    recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                       f"--seed {args.seed}")
+    if step < args.steps:
+        recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
