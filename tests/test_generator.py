@@ -87,3 +87,15 @@ def test_recipe_restores_the_same_painting(generator, tmp_path):
 def test_gan_training_smoke(tiny_data, tmp_path):
     weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2")
     assert (weights_dir / "painting_gan.pt").exists()
+
+
+def test_w_effective_rank_sees_folded_latents():
+    from artstudio.nets.painting_gan import Generator
+    from training.train_gan import w_effective_rank
+    torch.manual_seed(0)
+    fresh = Generator()
+    assert w_effective_rank(fresh) > 40
+    with torch.no_grad():
+        last = fresh.mapping.net[-2]
+        last.weight[1:] = last.weight[0] * torch.rand(len(last.weight) - 1, 1)   # every w on one line
+    assert w_effective_rank(fresh) < 2

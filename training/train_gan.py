@@ -49,11 +49,24 @@ def estimate_w_mean(generator: Generator, samples: int = 4096) -> torch.Tensor:
     return generator.mapping(torch.randn(samples, Z_DIM, generator=torch.Generator().manual_seed(1))).mean(0)
 
 
+@torch.no_grad()
+def w_effective_rank(generator: Generator, samples: int = 1024) -> float:
+    """exp(entropy) of the w covariance spectrum (Roy and Vetterli 2007): how many directions the
+    mapping really uses; a falling figure during training means latents are being folded together."""
+    w = generator.mapping(torch.randn(samples, Z_DIM, generator=torch.Generator().manual_seed(2)))
+    share = torch.linalg.svdvals(w - w.mean(0)).pow(2)
+    share = share / share.sum()
+    return float(torch.exp(-(share * share.clamp_min(1e-12).log()).sum()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=3000, batch=16, lr=2e-4, run_dir="runs/gan")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--mode-seeking", type=float, default=0.2, help="weight of the diversity term")
+    parser.add_argument("--mapping-lr-scale", type=float, default=0.01,
+                        help="the mapping network's learning rate relative to --lr (StyleGAN's 0.01: a faster mapping "
+                             "folds many latents onto few w, a collapse)")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -65,7 +78,8 @@ def main() -> None:
 
     generator, discriminator = Generator(), ProjectedDiscriminator()
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+    opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
+                              {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
     opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], lr=args.lr, betas=(0.0, 0.99))
     fixed_z = torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(args.seed))
     ckpt = args.run_dir / "last.pt"
@@ -74,7 +88,8 @@ def main() -> None:
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
     if step < args.steps:
-        recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} --seed {args.seed}")
+        recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
@@ -93,6 +108,7 @@ def main() -> None:
         if step % 200 == 0 or step == args.steps:
             with torch.no_grad():
                 save_image(ema(fixed_z), args.run_dir / f"grid_{step:05d}.png", nrow=8)
+                print(f"step {step} w effective rank {w_effective_rank(ema):.1f}", flush=True)
             save_checkpoint(ckpt, parts, step, rng)
     ema.w_mean.copy_(estimate_w_mean(ema))
     record_weights("painting_gan.pt", {k: v.half() for k, v in ema.state_dict().items()},
