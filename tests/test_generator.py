@@ -99,3 +99,12 @@ def test_w_effective_rank_sees_folded_latents():
         last = fresh.mapping.net[-2]
         last.weight[1:] = last.weight[0] * torch.rand(len(last.weight) - 1, 1)   # every w on one line
     assert w_effective_rank(fresh) < 2
+
+
+def test_near_duplicate_share_tells_repeats_from_fresh_draws():
+    from training.mobilenet_eval import near_duplicate_share
+    torch.manual_seed(0)
+    real, fresh = torch.randn(500, 16), torch.randn(500, 16)
+    repeats = torch.randn(50, 16).repeat(10, 1) + 0.01 * torch.randn(500, 16)
+    assert near_duplicate_share(real, fresh) < 0.15
+    assert near_duplicate_share(real, repeats) > 0.9

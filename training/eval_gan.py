@@ -1,6 +1,7 @@
-"""Measure the painting GAN: Frechet distance, precision and recall in MobileNetV2 space against the
-validation split, a sample grid, and each of six samples beside its nearest training paintings (to
-show no copying).
+"""Measure the painting GAN: Frechet distance, precision, recall and the share of near-duplicate
+samples in MobileNetV2 space against the validation split (1,000 training paintings give the
+real-data reference at the same sample size), a sample grid, and each of six samples beside its
+nearest training paintings (to show no copying).
 
     python training/eval_gan.py [--samples 1000]
 
@@ -17,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import load_into, update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.mobilenet_eval import MobileNetFeatures, frechet_distance, precision_recall  # noqa: E402
+from training.mobilenet_eval import (MobileNetFeatures, frechet_distance, near_duplicate_share,  # noqa: E402
+                                    precision_recall)
 from training.train_gan import load_images  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -41,7 +43,14 @@ def main() -> None:
     train_paths, val_paths = split(list_images(DATA_DIR / "impressionism-128"))
     val = load_images(val_paths[: args.samples])
     val_feats = features_of(net, val)
+    train = load_images(train_paths)
+    train_feats = features_of(net, train)
     metrics = {"fd_validation_images": len(val)}
+    reference = train_feats[torch.randperm(len(train))[: args.samples]]
+    metrics["fd_mobilenetv2_train_vs_val"] = round(frechet_distance(reference, val_feats), 2)
+    precision, recall = precision_recall(val_feats, reference)
+    metrics["precision_train_vs_val"], metrics["recall_train_vs_val"] = round(precision, 3), round(recall, 3)
+    metrics["near_duplicates_train_vs_val"] = round(near_duplicate_share(val_feats, reference), 3)
     with torch.no_grad():
         for truncation in (1.0, 0.7):
             fakes = torch.cat([generator(torch.randn(50, Z_DIM), truncation) for _ in range(args.samples // 50)])
@@ -50,21 +59,19 @@ def main() -> None:
             precision, recall = precision_recall(val_feats, fake_feats)
             metrics[f"precision_trunc{truncation}"] = round(precision, 3)
             metrics[f"recall_trunc{truncation}"] = round(recall, 3)
+            metrics[f"near_duplicates_trunc{truncation}"] = round(near_duplicate_share(val_feats, fake_feats), 3)
             print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}, "
-                  f"precision {precision:.3f}, recall {recall:.3f}", flush=True)
-        half = len(val) // 2
-        metrics["fd_mobilenetv2_val_half_vs_half"] = round(frechet_distance(val_feats[:half], val_feats[half:]), 2)
+                  f"precision {precision:.3f}, recall {recall:.3f}, "
+                  f"near duplicates {metrics[f'near_duplicates_trunc{truncation}']}", flush=True)
         print(metrics, flush=True)
-        update_metrics("painting_gan.pt", metrics)   # before the slow neighbour search
+        update_metrics("painting_gan.pt", metrics)
         DOCS.mkdir(exist_ok=True)
         grid = generator(torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(7)), 0.7)
         save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
 
-        train = load_images(train_paths)
-        train_feats = torch.nn.functional.normalize(features_of(net, train), dim=1)
         samples = grid[:6]
         sample_feats = torch.nn.functional.normalize(net.pooled(samples), dim=1)
-        nearest = (sample_feats @ train_feats.T).topk(4, dim=1).indices
+        nearest = (sample_feats @ torch.nn.functional.normalize(train_feats, dim=1).T).topk(4, dim=1).indices
         rows = [torch.cat([samples[i:i + 1], train[nearest[i]].float() / 255]) for i in range(6)]
         save_image(torch.cat(rows), DOCS / "gan_neighbours.png", nrow=5, padding=2)
 

@@ -62,6 +62,14 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tupl
     return float(precision), float(recall)
 
 
+def near_duplicate_share(real: torch.Tensor, fake: torch.Tensor) -> float:
+    """Share of samples whose nearest other sample is closer than all but the closest 5% of real
+    paintings are to theirs (so about 0.05 for real paintings): repeated pictures across seeds."""
+    def nearest(x: torch.Tensor) -> torch.Tensor:
+        return torch.cdist(x, x).fill_diagonal_(float("inf")).min(1).values
+    return float((nearest(fake) < nearest(real).quantile(0.05)).float().mean())
+
+
 def gram(feat: torch.Tensor) -> torch.Tensor:
     n, c, h, w = feat.shape
     flat = feat.flatten(2)
