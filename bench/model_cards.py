@@ -136,28 +136,23 @@ classical harmonic fill alone needs no weights.
 def gan_card(entry: dict, directions: dict | None) -> str:
     m = entry["metrics"]
     paragraphs = []
-    if "fd_mobilenetv2_trunc1.0" in m:
-        paragraphs.append(
+    if "fd_mobilenetv2_trunc1.0" in m:   # training/eval_gan.py writes all these figures together
+        paragraphs = [
             f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples against "
             f"{m['fd_validation_images']} validation paintings: **{m['fd_mobilenetv2_trunc1.0']}** at truncation "
             f"1.0, **{m['fd_mobilenetv2_trunc0.7']}** at 0.7 (1,000 real training paintings score "
-            f"{m['fd_mobilenetv2_train_vs_val']}: the floor at this sample size).")
-    if "recall_trunc1.0" in m:
-        paragraphs.append(
+            f"{m['fd_mobilenetv2_train_vs_val']}: the floor at this sample size).",
             f"Precision / recall (Kynkaanniemi et al. 2019, k = 3, same features) at truncation 1.0: "
             f"**{m['precision_trunc1.0']}** / **{m['recall_trunc1.0']}**; at 0.7: {m['precision_trunc0.7']} / "
             f"{m['recall_trunc0.7']} (precision: share of samples that fall among real paintings; recall: "
             "share of real paintings that some sample comes near, i.e. how much of the collection is covered; "
-            f"1,000 real training paintings score {m['precision_train_vs_val']} / {m['recall_train_vs_val']}).")
-    if "near_duplicates_trunc1.0" in m:
-        paragraphs.append(
+            f"1,000 real training paintings score {m['precision_train_vs_val']} / {m['recall_train_vs_val']}).",
             f"Near duplicates (share of samples whose nearest other sample is closer than 95% of real paintings "
             f"are to theirs): **{m['near_duplicates_trunc1.0']}** at truncation 1.0, "
-            f"{m['near_duplicates_trunc0.7']} at 0.7; real paintings {m['near_duplicates_train_vs_val']}.")
-    if paragraphs:
-        paragraphs += ["![samples](docs/gan_samples.png)",
-                       "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
-                       "![neighbours](docs/gan_neighbours.png)"]
+            f"{m['near_duplicates_trunc0.7']} at 0.7; real paintings {m['near_duplicates_train_vs_val']}.",
+            "![samples](docs/gan_samples.png)",
+            "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
+            "![neighbours](docs/gan_neighbours.png)"]
     evaluation = "\n\n".join(paragraphs)
     sliders = ""
     if directions:
