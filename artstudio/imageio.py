@@ -1,8 +1,11 @@
-"""The one door every uploaded image passes through (UI, API and CLI alike).
+"""The one door every uploaded image passes through (UI, API and CLI alike), before anything decodes it.
 
-It applies EXIF orientation, converts palette, grey, 16-bit, CMYK and alpha images to RGB (or RGBA
-where a tab wants alpha), refuses non-images, truncated files, decompression bombs and images under
-32 px, and scales very large images down with a note the caller can show.
+It reads the header first and refuses non-images, decompression bombs (over 80 megapixels), images
+under 32 px and extreme strips (over 16:1) without decoding a pixel; large JPEGs are decoded at a
+reduced scale. It then applies EXIF orientation, converts palette, grey, 16-bit, CMYK and alpha images
+to RGB (or RGBA where a tab wants alpha), refuses truncated files, and scales very large images down
+with a note the caller can show. The UI's image inputs hand over the file unopened
+(artstudio/tabs/uploads.py), so Gradio's own decoder never sees an upload first.
 """
 import io
 import warnings
@@ -12,9 +15,9 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 MIN_SIDE = 32
+MAX_ASPECT = 16                   # longer strips than this are refused: no tab can use them
 MAX_PIXELS = 4096 * 4096          # larger images are scaled down to this many pixels
-BOMB_PIXELS = 20000 * 20000       # beyond this the file is refused unread
-Image.MAX_IMAGE_PIXELS = BOMB_PIXELS
+BOMB_PIXELS = 80_000_000          # beyond this the file is refused unread (Pillow's own limit is ~89 MP)
 
 
 class ImageError(ValueError):
@@ -40,17 +43,35 @@ def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
 
 
-def _decode(source: str | Path | bytes, name: str) -> Image.Image:
+def check_size(width: int, height: int, name: str, min_side: int = MIN_SIDE) -> None:
+    """Refuse sizes no tab can use, from the header alone."""
+    if width * height > BOMB_PIXELS:
+        raise ImageError(f"{name}: the image is {width}x{height} px, too large to open safely "
+                         f"(over {BOMB_PIXELS // 1_000_000} megapixels).")
+    if min(width, height) < min_side:
+        raise ImageError(f"{name}: the image is {width}x{height} px; it must be at least {min_side} px on each side.")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageError(f"{name}: the image is {width}x{height} px, more than {MAX_ASPECT} times as long as it "
+                         f"is wide; crop it to a less extreme shape.")
+
+
+def _decode(source: str | Path | bytes, name: str, max_pixels: int, min_side: int) -> Image.Image:
     data = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(data)
+            check_size(*img.size, name, min_side)
+            if img.format == "JPEG" and img.width * img.height > max_pixels:
+                scale = (max_pixels / (img.width * img.height)) ** 0.5
+                img.draft("RGB", (int(img.width * scale) + 1, int(img.height * scale) + 1))
             img.load()
         return img
+    except ImageError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{name}: the image is too large to open safely (over {BOMB_PIXELS // 1_000_000} megapixels).")
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         raise ImageError(f"{name}: file not found.")
     except Image.UnidentifiedImageError:
         raise ImageError(f"{name}: this is not an image file ArtStudio can read (use PNG, JPEG, WebP, TIFF, BMP or GIF).")
@@ -66,11 +87,13 @@ def open_image(source: str | Path | bytes | Image.Image, *, keep_alpha: bool = F
         name, img = "upload", source
     else:
         name = "upload" if isinstance(source, bytes) else Path(source).name
-        img = _decode(source, name)
+        img = _decode(source, name, max_pixels, min_side)
     notes = []
-    img = ImageOps.exif_transpose(img) or img
-    if min(img.size) < min_side:
-        raise ImageError(f"{name}: the image is {img.width}x{img.height} px; it must be at least {min_side} px on each side.")
+    try:
+        img = ImageOps.exif_transpose(img) or img
+    except (OSError, ValueError, TypeError, KeyError):
+        notes.append(f"{name}: its EXIF orientation tag is damaged and was ignored.")
+    check_size(*img.size, name, min_side)
     alpha = keep_alpha and _has_alpha(img)
     img = _to_8bit(img)
     if img.mode == "CMYK":

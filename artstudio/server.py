@@ -10,10 +10,22 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for your network)")
     parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--share", action="store_true", help="also ask for a public gradio.live link")
+    parser.add_argument("--share", action="store_true", help="also ask for a public gradio.live link (needs --auth)")
+    parser.add_argument("--share-without-auth", action="store_true",
+                        help="allow --share without --auth: anyone with the link can use this machine")
     parser.add_argument("--auth", default=os.environ.get("ARTSTUDIO_AUTH"),
                         help="USER:PASS required to open the app (or set ARTSTUDIO_AUTH)")
-    parser.add_argument("--max-upload-mb", type=float, default=50, help="largest upload accepted")
+    parser.add_argument("--max-upload-mb", type=positive_megabytes, default=50, help="largest upload accepted")
+
+
+def positive_megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of megabytes")
+    if not 0 < megabytes <= 10_000:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 10000")
+    return megabytes
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -31,10 +43,13 @@ def serve(args: argparse.Namespace) -> None:
 
     auth = parse_auth(args.auth)
     if args.share and auth is None:
+        if not args.share_without_auth:
+            raise SystemExit("--share makes a public link: add --auth USER:PASS (or ARTSTUDIO_AUTH), or say "
+                             "--share-without-auth to let anyone with the link use this machine.")
         print("Warning: --share without --auth lets anyone with the link use this machine.", file=sys.stderr)
     app = build_app()
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
-    kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=f"{args.max_upload_mb}mb",
+    kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=int(args.max_upload_mb * 1024 * 1024),
                   allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"])
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
     if args.share:

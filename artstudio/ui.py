@@ -5,6 +5,7 @@ from artstudio import __version__, presets
 from artstudio.models import registry
 from artstudio.tabs import classify, generate, inpaint, stylize
 from artstudio.tabs.common import status_markdown
+from artstudio.tabs.uploads import ImageEditorUpload, ImageUpload
 
 MODEL_GROUP = "model"      # one queue slot shared by every model call
 
@@ -14,7 +15,14 @@ def model_concurrency() -> int:
 
 
 def _event(trigger, fn, inputs, outputs, api_name: str, **kwargs):
+    """A model-running event with an API name, through the shared model slot."""
     return trigger(fn, inputs, outputs, api_name=api_name, concurrency_id=MODEL_GROUP,
+                   concurrency_limit=model_concurrency(), **kwargs)
+
+
+def _model_step(trigger, fn, inputs, outputs, **kwargs):
+    """A model-running UI event (dice, slider, reset, click, restore): private, same shared slot."""
+    return trigger(fn, inputs, outputs, api_visibility="private", concurrency_id=MODEL_GROUP,
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
@@ -24,8 +32,7 @@ def classify_tab() -> None:
     with gr.Tab("One painting"):
         with gr.Row():
             with gr.Column():
-                image = gr.Image(label="Painting", type="filepath", image_mode=None, sources=["upload", "clipboard"],
-                                 elem_id="classify-image")
+                image = ImageUpload(label="Painting", sources=["upload", "clipboard"], elem_id="classify-image")
                 top_k = gr.Slider(1, 11, value=5, step=1, label="Movements to show")
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
@@ -65,7 +72,7 @@ def custom_labels_tab() -> gr.Dropdown:
             taught = gr.Markdown()
         with gr.Column():
             chosen = gr.Dropdown(classify.label_set_names(), label="Your label sets", allow_custom_value=False)
-            image = gr.Image(label="Image to classify", type="filepath", image_mode=None)
+            image = ImageUpload(label="Image to classify")
             run = gr.Button("Classify with my labels", variant="primary")
             result = gr.Label(label="Your labels")
             with gr.Accordion("Manage", open=False):
@@ -88,8 +95,7 @@ def custom_labels_tab() -> gr.Dropdown:
 def style_slot(index: int, default: str) -> tuple:
     with gr.Row():
         choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}", scale=2)
-        upload = gr.Image(label=f"Own style image {index}", type="filepath", image_mode=None, height=120, scale=1,
-                          sources=["upload", "clipboard"])
+        upload = ImageUpload(label=f"Own style image {index}", height=120, scale=1, sources=["upload", "clipboard"])
     weight = gr.Slider(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}", visible=index > 1)
     return choice, upload, weight
 
@@ -101,8 +107,8 @@ def stylize_tab() -> None:
     captions = list(presets.by_caption())
     with gr.Row():
         with gr.Column():
-            content = gr.Image(label="Content picture (drop an ArtStudio PNG to restore its settings)",
-                               type="filepath", image_mode=None, height=300, elem_id="stylize-content")
+            content = ImageUpload(label="Content picture (drop an ArtStudio PNG to restore its settings)", height=300,
+                                  elem_id="stylize-content")
             s1 = style_slot(1, captions[0])
             gallery = gr.Gallery([(str(path), cap) for cap, path in presets.by_caption().items()],
                                  label="Presets (click one to use it as style 1)", columns=6, height=130,
@@ -115,8 +121,7 @@ def stylize_tab() -> None:
                 preserve = gr.Checkbox(label="Keep the content's colours")
                 size = gr.Dropdown(stylize.SIZES, value=512, label="Output long side (px)")
             with gr.Accordion("Region (optional): paint where the style applies", open=False):
-                region = gr.ImageEditor(label="Paint the region (upload a content picture first)", type="pil",
-                                        image_mode="RGBA", brush=gr.Brush(colors=["#ff0066"], default_size=40),
+                region = ImageEditorUpload(label="Paint the region (upload a content picture first)", brush=gr.Brush(colors=["#ff0066"], default_size=40),
                                         height=360, sources=[])
             with gr.Row():
                 go = gr.Button("Stylize", variant="primary")
@@ -145,11 +150,9 @@ def inpaint_tab() -> None:
                                 "**Fill**. Pixels you did not paint stay exactly as they were."))
     with gr.Row():
         with gr.Column():
-            editor = gr.ImageEditor(label="Image: paint over what should go", type="pil", image_mode="RGBA",
-                                    brush=gr.Brush(colors=["#ff0066"], default_size=30, color_mode="fixed"),
+            editor = ImageEditorUpload(label="Image: paint over what should go", brush=gr.Brush(colors=["#ff0066"], default_size=30, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=30), height=520, elem_id="inpaint-editor")
-            mask_upload = gr.Image(label="Or upload a mask (white = fill)", type="filepath", image_mode=None,
-                                   height=140)
+            mask_upload = ImageUpload(label="Or upload a mask (white = fill)", height=140)
             method = gr.Radio(list(inpaint.METHOD_LABELS), value=next(iter(inpaint.METHOD_LABELS)), label="Method")
             with gr.Row():
                 fill = gr.Button("Fill", variant="primary")
@@ -176,10 +179,10 @@ def generate_tab() -> None:
                 dice = gr.Button("Random seed", scale=0)
             truncation = gr.Slider(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
             button = gr.Button("Generate", variant="primary")
-            sliders = [gr.Slider(-3, 3, value=0, step=0.1, label=name.capitalize()) for name in names]
+            sliders = [gr.Slider(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
+                                 label=name.capitalize()) for name in names]
             reset = gr.Button("Reset sliders")
-            restore_from = gr.Image(label="Drop an ArtStudio painting PNG to restore it", type="filepath",
-                                    image_mode=None, height=140)
+            restore_from = ImageUpload(label="Drop an ArtStudio painting PNG to restore it", height=140)
         with gr.Column():
             painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
                                 interactive=False, format="png", height=512, elem_id="generate-painting")
@@ -202,19 +205,18 @@ def generate_tab() -> None:
         gif = gr.File(label="Animated GIF", interactive=False)
     outputs = [painting, downloads, state]
     _event(button.click, generate.new_painting, [seed, truncation, *sliders], outputs, "generate")
-    dice.click(generate.roll_dice, None, seed, api_visibility="private").then(
-        generate.new_painting, [seed, truncation, *sliders], outputs, api_visibility="private")
+    _model_step(dice.click(generate.roll_dice, None, seed, api_visibility="private", queue=False).then,
+                generate.new_painting, [seed, truncation, *sliders], outputs)
     for slider in sliders:
-        slider.release(generate.render_state, [state, *sliders], outputs, api_visibility="private",
-                       concurrency_id=MODEL_GROUP, trigger_mode="always_last")
+        _model_step(slider.release, generate.render_state, [state, *sliders], outputs, trigger_mode="always_last")
     api_sliders, api_edit = gr.JSON(visible=False), gr.Button(visible=False)
     _event(api_edit.click, generate.edit, [seed, truncation, api_sliders], outputs, "edit")
-    reset.click(generate.reset_sliders, None, sliders, api_visibility="private").then(
-        generate.render_state, [state, *sliders], outputs, api_visibility="private")
+    _model_step(reset.click(generate.reset_sliders, None, sliders, api_visibility="private", queue=False).then,
+                generate.render_state, [state, *sliders], outputs)
     _event(vary.click, generate.make_variations, [state, step, *sliders], [grid, variation_ws], "variations")
-    grid.select(generate.pick_variation, [state, variation_ws], outputs + sliders, api_visibility="private")
+    _model_step(grid.select, generate.pick_variation, [state, variation_ws], outputs + sliders)
     _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
-    restore_from.upload(generate.restore, restore_from, [seed, truncation, *sliders, *outputs], api_visibility="private")
+    _model_step(restore_from.upload, generate.restore, restore_from, [seed, truncation, *sliders, *outputs])
 
 
 def build_app() -> gr.Blocks:

@@ -47,8 +47,8 @@ def restore_hint(file: str) -> str:
     return f"restore it with `git checkout -- weights/{file}` or {how}"
 
 
-def load_weights(file: str, weights_dir: Path | None = None) -> dict[str, Any]:
-    """Load a state dict listed in the manifest, verifying its sha256 first."""
+def verify(file: str, weights_dir: Path | None = None) -> Path:
+    """The path of a listed weights file whose sha256 matches the manifest; WeightsError otherwise."""
     weights_dir = weights_dir or WEIGHTS_DIR
     entry = read_manifest(weights_dir).get(file)
     path = weights_dir / file
@@ -56,7 +56,12 @@ def load_weights(file: str, weights_dir: Path | None = None) -> dict[str, Any]:
         raise WeightsError(f"Model not installed: weights/{file} is missing; {restore_hint(file)}.")
     if sha256_of(path) != entry["sha256"]:
         raise WeightsError(f"weights/{file} is damaged (sha256 does not match the manifest); {restore_hint(file)}.")
-    return torch.load(path, map_location="cpu", weights_only=True)
+    return path
+
+
+def load_weights(file: str, weights_dir: Path | None = None) -> dict[str, Any]:
+    """Load a state dict listed in the manifest, verifying its sha256 first."""
+    return torch.load(verify(file, weights_dir), map_location="cpu", weights_only=True)
 
 
 def weights_sha(file: str) -> str:

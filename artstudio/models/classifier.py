@@ -17,6 +17,7 @@ EMBEDDING_DIM = 1280 + 2 * STAT_CHANNELS
 
 class MovementClassifier:
     name = "movement-classifier"
+    files = (BACKBONE_FILE, HEAD_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
         self.device = device

@@ -13,10 +13,17 @@ from artstudio.weights import load_into, load_weights, weights_sha
 GENERATOR_FILE = "painting_gan.pt"
 DIRECTIONS_FILE = "painting_gan_directions.pt"
 NATIVE_SIZE = 128
+LATENT_SIZE = W_DIM           # length of the latent w that recipes store
+
+
+def direction_names() -> list[str]:
+    """The slider names of the installed directions file, read without building the generator."""
+    return list(load_weights(DIRECTIONS_FILE)["names"])
 
 
 class PaintingGenerator:
     name = "painting-gan"
+    files = (GENERATOR_FILE, DIRECTIONS_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
         self.device = device

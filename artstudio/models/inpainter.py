@@ -42,6 +42,7 @@ def crop_box(mask: Image.Image, margin_fraction: float = 0.5, min_margin: int = 
 
 class Inpainter:
     name = "inpaint-unet"
+    files = (NETWORK_FILE,)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
         self.device = device

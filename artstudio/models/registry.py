@@ -12,7 +12,7 @@ import threading
 
 import torch
 
-from artstudio.weights import WeightsError
+from artstudio.weights import WeightsError, verify
 
 # name -> "module:Class" (imported only when first used)
 MODELS = {
@@ -49,12 +49,21 @@ def get(name: str):
 
 
 def availability(name: str) -> str | None:
-    """None when the model can load, else the message saying why not (without keeping it loaded)."""
+    """None when the model's weights are present and intact, else the message saying why not.
+    Checks hashes only: the model itself loads on first use (or in `warm_up`)."""
     try:
-        get(name)
+        for file in model_class(name).files:
+            verify(file)
         return None
     except WeightsError as err:
         return str(err)
+
+
+def warm_up() -> None:
+    """Load every installed model (the server runs this in the background once the page is up)."""
+    for name in MODELS:
+        if availability(name) is None:
+            get(name)
 
 
 def clear() -> None:

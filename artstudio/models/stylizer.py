@@ -22,6 +22,7 @@ from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_mom
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import load_into, weights_sha
 
+MIN_CONTENT_SIDE = 32          # the short side after resizing: the loss networks pool it down 32x
 VGG_FILE = "vgg16_hed_conv4_2.pt"
 DECODER_FILE = "style_decoder.pt"
 EFFICIENTNET_FILE = "efficientnet_lite0_imagenet.pt"
@@ -104,6 +105,7 @@ def apply_region(result: Image.Image, content: Image.Image, region: Image.Image 
 
 class Stylizer:
     name = "whitening-colouring-relu3_1"
+    files = (VGG_FILE, DECODER_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
@@ -114,8 +116,12 @@ class Stylizer:
         self._moments_cache: OrderedDict[str, tuple[Moments, Moments]] = OrderedDict()
 
     def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:
-        content = resize_long_side(content.convert("RGB"), size)
-        return content, to_tensor(content, self.device)
+        resized = resize_long_side(content.convert("RGB"), size)
+        if min(resized.size) < MIN_CONTENT_SIDE:
+            raise ValueError(f"The content picture is {content.width}x{content.height} px: at {size} px on the long "
+                             f"side its short side would be {min(resized.size)} px, under the {MIN_CONTENT_SIDE} px "
+                             f"the networks need. Crop it to a less narrow shape or choose a larger output size.")
+        return resized, to_tensor(resized, self.device)
 
     def _moments_of(self, style: Image.Image) -> tuple[Moments, Moments]:
         """Feature and pixel-patch (mean, covariance) of one style image, remembered for the last few used."""

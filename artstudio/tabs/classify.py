@@ -1,19 +1,23 @@
 """Classify tab: movement probabilities, a Grad-CAM heat map, and a batch table with CSV export."""
 import csv
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
 from PIL import Image
 
-from artstudio.classes import display_name
+from artstudio.archive import ArchiveError, members, zip_images
+from artstudio.classes import MOVEMENTS, display_name
 from artstudio.imageio import ImageError, open_image
 from artstudio.models.classifier import EMBEDDING_DIM
 from artstudio.models.custom_labels import LabelSetError, LabelStore, examples_from_folders, fit_label_set
 from artstudio.outputs import output_path
-from artstudio.tabs.common import load_upload, model, show_notes
+from artstudio.tabs.common import load_upload, model, number, show_notes
 
 MAX_BATCH = 200
+MAX_EXAMPLES = 400
+BATCH_PIXELS = 1024 * 1024      # the classifier sees 224 px: batch images are read no larger than this
 BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence"]
 
 
@@ -36,10 +40,12 @@ def overlay(image: Image.Image | None, heat: Image.Image | None, opacity: float)
 
 def classify_image(path: str | None, top_k: int, opacity: float):
     """Top-k movements (as a gr.Label dict), the heat-map overlay, and state for the opacity slider."""
+    top_k = number(top_k, "Movements to show", 1, len(MOVEMENTS), integer=True)
+    opacity = number(opacity, "Heat map opacity", 0, 1)
     loaded = load_upload(path, "a painting")
     show_notes(loaded.notes)
     classifier = model("classifier")
-    top = classifier.top(loaded.image, int(top_k))
+    top = classifier.top(loaded.image, top_k)
     heat = classifier.heatmap(loaded.image)
     labels = {display_name(label): prob for label, prob in top}
     return labels, overlay(loaded.image, heat, opacity), (loaded.image, heat)
@@ -49,32 +55,25 @@ def update_overlay(state, opacity: float):
     return overlay(*(state or (None, None)), opacity)
 
 
-def _zip_images(path: str) -> list[tuple[str, Image.Image | str]]:
-    """(member name, image or error message) for every file in a zip, hidden files skipped."""
-    items: list[tuple[str, Image.Image | str]] = []
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.is_dir() or Path(info.filename).name.startswith("."):
-                continue
-            try:
-                items.append((info.filename, open_image(zf.read(info)).image))
-            except ImageError as err:
-                items.append((info.filename, str(err).replace("upload:", "").strip()))
-    return items
+def _count_items(paths: list[str]) -> int:
+    """How many images a batch holds, from zip listings alone (nothing is inflated)."""
+    try:
+        return sum(len(members(p)) if zipfile.is_zipfile(p) else 1 for p in paths)
+    except ArchiveError as err:
+        raise gr.Error(str(err))
 
 
-def _batch_images(paths: list[str]) -> list[tuple[str, Image.Image | str]]:
-    """(name, image or error message) for each upload; zips are opened and their images read."""
-    items: list[tuple[str, Image.Image | str]] = []
+def _batch_images(paths: list[str]) -> Iterator[tuple[str, Image.Image | str]]:
+    """(name, image or error message) for each upload, opened one at a time; zips member by member."""
     for path in paths:
         if zipfile.is_zipfile(path):
-            items += _zip_images(path)
+            for name, item in zip_images(path, BATCH_PIXELS):
+                yield name, item if isinstance(item, str) else item.image
             continue
         try:
-            items.append((Path(path).name, open_image(path).image))
+            yield Path(path).name, open_image(path, max_pixels=BATCH_PIXELS).image
         except ImageError as err:
-            items.append((Path(path).name, str(err)))
-    return items
+            yield Path(path).name, str(err)
 
 
 def classify_batch(files: list[str] | None, progress=gr.Progress()):
@@ -82,24 +81,25 @@ def classify_batch(files: list[str] | None, progress=gr.Progress()):
     if not files:
         raise gr.Error("Please upload some images or a zip of images.")
     paths = [f if isinstance(f, str) else f.name for f in files]
-    items = _batch_images(paths)
-    if len(items) > MAX_BATCH:
-        raise gr.Error(f"{len(items)} images is more than the {MAX_BATCH} one batch takes; split them up.")
+    total = _count_items(paths)
+    if total > MAX_BATCH:
+        raise gr.Error(f"{total} images is more than the {MAX_BATCH} one batch takes; split them up.")
     classifier = model("classifier")
     rows = []
-    for name, item in progress.tqdm(items, desc="Classifying"):
+    progress(0, desc="Classifying")
+    for done, (name, item) in enumerate(_batch_images(paths), start=1):
         if isinstance(item, str):
             rows.append([name, "(not classified)", 0.0, item, 0.0])
-            continue
-        (first, p1), (second, p2) = classifier.top(item, 2)
-        rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4)])
+        else:
+            (first, p1), (second, p2) = classifier.top(item, 2)
+            rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4)])
+        progress(done / max(total, 1), desc="Classifying")
     csv_path = output_path("classify", ".csv")
     with open(csv_path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(BATCH_HEADERS)
         writer.writerows(rows)
     return rows, str(csv_path)
-
 
 
 def label_set_names() -> list[str]:
@@ -117,19 +117,25 @@ def train_labels(name: str, *label_files_and_zip):
     *pairs, zip_path = label_files_and_zip
     examples: dict[str, list[Image.Image]] = {}
     for label, files in zip(pairs[0::2], pairs[1::2]):
-        if label and label.strip() and files:
-            examples[label.strip()] = [load_upload(f, "an example image").image for f in files]
-        elif files and not (label and label.strip()):
+        label = label.strip() if isinstance(label, str) else ""
+        files = files if isinstance(files, list) else [files] if files else []
+        if len(files) > MAX_EXAMPLES:
+            raise gr.Error(f"{len(files)} examples for {label or 'one label'}; at most {MAX_EXAMPLES} per label.")
+        if label and files:
+            examples[label] = [load_upload(f, "an example image", max_pixels=BATCH_PIXELS).image for f in files]
+        elif files:
             raise gr.Error("Some example images have no label name beside them.")
     if zip_path:
         if not zipfile.is_zipfile(zip_path):
             raise gr.Error("The examples archive is not a zip file.")
-        for label, images in examples_from_folders([(n, img) for n, img in _zip_images(zip_path)
-                                                               if isinstance(img, Image.Image)]).items():
+        if _count_items([zip_path]) > MAX_EXAMPLES:
+            raise gr.Error(f"The examples zip holds more than {MAX_EXAMPLES} files; use fewer examples.")
+        read = [(n, item.image) for n, item in zip_images(zip_path, BATCH_PIXELS) if not isinstance(item, str)]
+        for label, images in examples_from_folders(read).items():
             examples.setdefault(label, []).extend(images)
     classifier = model("classifier")
     try:
-        label_set = fit_label_set(name or "", {label: classifier.embed(images) for label, images in examples.items()})
+        label_set = fit_label_set(name if isinstance(name, str) else "", {label: classifier.embed(images) for label, images in examples.items()})
         LabelStore().save(label_set)
     except LabelSetError as err:
         raise gr.Error(str(err))

@@ -1,19 +1,61 @@
-"""Helpers every tab handler uses: the image door with UI-friendly errors, model access, notes."""
+"""Helpers every tab handler uses: the image door with UI-friendly errors, model access, notes,
+checked parameters and painted masks."""
+import math
 from pathlib import Path
 
 import gradio as gr
-from artstudio.imageio import ImageError, LoadedImage, open_image
+from PIL import Image
+
+from artstudio.imageio import MAX_PIXELS, ImageError, LoadedImage, open_image
 from artstudio.models import registry
 from artstudio.weights import WeightsError
 
 
-def load_upload(path: str | Path | None, what: str = "an image", keep_alpha: bool = False) -> LoadedImage:
+def load_upload(path: str | Path | None, what: str = "an image", keep_alpha: bool = False,
+                max_pixels: int = MAX_PIXELS) -> LoadedImage:
     if not path:
         raise gr.Error(f"Please upload {what} first.")
+    if not isinstance(path, (str, Path)):
+        raise gr.Error(f"Expected {what} as an uploaded file.")
     try:
-        return open_image(path, keep_alpha=keep_alpha)
+        return open_image(path, keep_alpha=keep_alpha, max_pixels=max_pixels)
     except ImageError as err:
         raise gr.Error(str(err))
+
+
+def number(value, label: str, low: float, high: float, *, integer: bool = False) -> float | int:
+    """A parameter from the UI or the API as a finite number in [low, high], or a clear gr.Error."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise gr.Error(f"{label} must be a number between {low:g} and {high:g}, not {value!r}.")
+    if not math.isfinite(result) or not low <= result <= high:
+        raise gr.Error(f"{label} must be between {low:g} and {high:g}; got {value!r}.")
+    if integer:
+        if result != int(result):
+            raise gr.Error(f"{label} must be a whole number; got {value!r}.")
+        return int(result)
+    return result
+
+
+def one_of(value, label: str, options) -> str:
+    """A parameter that must be one of `options` (compared as given), or a clear gr.Error."""
+    if not isinstance(value, str) or value not in options:
+        raise gr.Error(f"{label} must be one of: {', '.join(map(str, options))}; got {value!r}.")
+    return value
+
+
+def region_mask(editor_value: dict | None) -> Image.Image | None:
+    """The painted strokes of an image editor as a mask (alpha), or None when nothing was painted."""
+    if not isinstance(editor_value, dict) or not editor_value.get("layers"):
+        return None
+    mask = None
+    for layer in editor_value["layers"]:
+        alpha = load_upload(layer, "a painted layer", keep_alpha=True).image.convert("RGBA").getchannel("A")
+        if mask is not None and alpha.size != mask.size:
+            alpha = alpha.resize(mask.size, Image.NEAREST)
+        mask = alpha if mask is None else Image.composite(alpha, mask, alpha)
+    return mask if mask is not None and mask.getbbox() else None
 
 
 def model(name: str):

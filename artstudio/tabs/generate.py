@@ -5,64 +5,74 @@ import gradio as gr
 import torch
 from PIL import Image
 
-from artstudio.outputs import output_path
-from artstudio.recipe import make_recipe, read_recipe, save_png
-from artstudio.tabs.common import model
+from artstudio.models.generator import LATENT_SIZE
+from artstudio.models.generator import direction_names as generator_directions
+from artstudio.outputs import PREVIEWS, output_path
+from artstudio.recipe import check_params, finite, integer, make_recipe, mapping, read_recipe, save_png, vector
+from artstudio.tabs.common import model, number
+from artstudio.weights import WeightsError
 
 DISPLAY_SIZE = 512
 MAX_SEED = 2**31 - 1
+SLIDER_RANGE = 3
 
 
 def direction_names() -> list[str]:
     """Slider names of the installed generator (empty when it is not installed)."""
     try:
-        return model("generator").direction_names
-    except gr.Error:
+        return generator_directions()
+    except WeightsError:
         return []
 
 
 def _sliders(values: tuple) -> dict[str, float]:
-    return {name: float(v) for name, v in zip(direction_names(), values)}
+    return {name: number(v, name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE) for name, v in zip(direction_names(), values)}
 
 
-def _publish(image: Image.Image, state: dict, sliders: dict[str, float]):
+def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder: str = "generate"):
     """Save native and upscaled PNGs with the recipe; return (display, downloads, state)."""
     generator = model("generator")
     recipe = make_recipe("generate", generator.name, generator.sha256,
                          {"seed": state["seed"], "truncation": state["truncation"], "sliders": sliders,
                           "w": state["w"]})
-    native = save_png(image, output_path("generate"), recipe)
+    native = save_png(image, output_path(folder), recipe)
     large = image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
     upscaled = save_png(large, native.with_name(native.stem + f"-{DISPLAY_SIZE}px.png"), recipe)
     return str(upscaled), [str(native), str(upscaled)], state
 
 
-def render_state(state: dict | None, *slider_values):
-    """Re-render the current painting with the sliders (used on slider release)."""
+def _render(state: dict | None, slider_values: tuple, folder: str):
     if not state:
         raise gr.Error("Generate a painting first.")
     generator = model("generator")
     sliders = _sliders(slider_values)
     w = generator.edit(torch.tensor(state["w"]), sliders)
-    return _publish(generator.render(w)[0], state, sliders)
+    return _publish(generator.render(w)[0], state, sliders, folder)
+
+
+def render_state(state: dict | None, *slider_values):
+    """Re-render the current painting with the sliders (a slider drag: kept in the preview cache)."""
+    return _render(state, slider_values, PREVIEWS)
 
 
 def new_painting(seed: float, truncation: float, *slider_values):
     """A painting from a seed and truncation, with the sliders applied."""
     generator = model("generator")
-    seed = int(seed or 0) % (MAX_SEED + 1)
-    w = generator.latent(seed, float(truncation))
-    state = {"seed": seed, "truncation": float(truncation), "w": w.tolist()}
-    return render_state(state, *slider_values)
+    seed = number(0 if seed is None else seed, "Seed", 0, MAX_SEED, integer=True)
+    truncation = number(truncation, "Truncation", 0, 1)
+    state = {"seed": seed, "truncation": truncation, "w": generator.latent(seed, truncation).tolist()}
+    return _render(state, slider_values, "generate")
 
 
 def edit(seed: float, truncation: float, sliders: dict | None):
     """API form of the sliders: {"brightness": 1.5, ...}; names not listed stay at zero."""
     names = direction_names()
+    if sliders is not None and not isinstance(sliders, dict):
+        raise gr.Error('Sliders must be a JSON object of name: value, e.g. {"brightness": 1.5}.')
     unknown = set(sliders or {}) - set(names)
     if unknown:
-        raise gr.Error(f"Unknown direction(s) {', '.join(sorted(unknown))}; known: {', '.join(names)}.")
-    return new_painting(seed, truncation, *[float((sliders or {}).get(n, 0.0)) for n in names])
+        raise gr.Error(f"Unknown direction(s) {', '.join(sorted(map(str, unknown)))}; known: {', '.join(names)}.")
+    return new_painting(seed, truncation, *[(sliders or {}).get(n, 0.0) for n in names])
 
 
 def roll_dice() -> int:
@@ -78,8 +88,9 @@ def make_variations(state: dict | None, step: float, *slider_values):
     if not state:
         raise gr.Error("Generate a painting first.")
     generator = model("generator")
+    step = number(step, "Variation step", 0.1, 1.5)
     w = generator.edit(torch.tensor(state["w"]), _sliders(slider_values))
-    ws = generator.variations(w, float(step), seed=random.randint(0, MAX_SEED))
+    ws = generator.variations(w, step, seed=random.randint(0, MAX_SEED))
     images = generator.render(ws)
     return [(img, "current" if i == 4 else f"variation {i + 1}") for i, img in enumerate(images)], ws.tolist()
 
@@ -94,16 +105,19 @@ def pick_variation(state: dict | None, variation_ws: list | None, evt: gr.Select
 
 def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
     """Interpolation between two seeds: a strip image and an animated GIF."""
+    seed_a = number(seed_a, "Seed A", 0, MAX_SEED, integer=True)
+    seed_b = number(seed_b, "Seed B", 0, MAX_SEED, integer=True)
+    truncation = number(truncation, "Truncation", 0, 1)
+    frames = number(frames, "Frames", 3, 32, integer=True)
     generator = model("generator")
-    frames = max(3, min(32, int(frames)))
-    ws = generator.interpolate(generator.latent(int(seed_a), truncation), generator.latent(int(seed_b), truncation), frames)
+    ws = generator.interpolate(generator.latent(seed_a, truncation), generator.latent(seed_b, truncation), frames)
     images = generator.render(ws)
     size = images[0].width
     strip = Image.new("RGB", (size * len(images), size))
     for i, img in enumerate(images):
         strip.paste(img, (i * size, 0))
     recipe = make_recipe("generate", generator.name, generator.sha256,
-                         {"blend": [int(seed_a), int(seed_b)], "truncation": float(truncation), "frames": frames})
+                         {"blend": [seed_a, seed_b], "truncation": truncation, "frames": frames})
     strip_path = save_png(strip, output_path("generate"), recipe)
     gif_path = output_path("generate", ".gif")
     big = [img.resize((256, 256), Image.LANCZOS) for img in images + images[-2:0:-1]]   # there and back
@@ -112,13 +126,21 @@ def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
 
 
 def restore(path: str | None):
-    """Dropping an ArtStudio painting PNG restores seed, truncation, sliders and the exact latent."""
-    recipe = read_recipe(path) if path else None
+    """Dropping an ArtStudio painting PNG restores seed, truncation, sliders and the exact latent.
+    The recipe is checked field by field; what fails is named and nothing wrong is applied."""
     names = direction_names()
-    if not recipe or recipe.get("tab") != "generate" or "w" not in recipe.get("params", {}):
+    checked = check_params(read_recipe(path) if path else None, "generate", {
+        "seed": integer(0, MAX_SEED), "truncation": finite(0, 1), "sliders": mapping(names, finite(-3, 3)),
+        "w": vector(LATENT_SIZE, finite(-1e3, 1e3))})
+    if checked is None:
         raise gr.Error("This image carries no ArtStudio painting recipe.")
-    p = recipe["params"]
-    state = {"seed": p["seed"], "truncation": p["truncation"], "w": p["w"]}
-    sliders = [float(p.get("sliders", {}).get(n, 0.0)) for n in names]
+    if "w" not in checked.params:
+        raise gr.Error(checked.note() or "The recipe holds no painting latent (w) to restore.")
+    p = checked.params
+    seed, truncation = p.get("seed", 0), p.get("truncation", 0.7)
+    state = {"seed": seed, "truncation": truncation, "w": p["w"]}
+    sliders = [p.get("sliders", {}).get(n, 0.0) for n in names]
+    if checked.problems:
+        gr.Warning(checked.note())
     gr.Info("Painting restored from its recipe.")
-    return (p["seed"], p["truncation"], *sliders, *render_state(state, *sliders))
+    return (seed, truncation, *sliders, *render_state(state, *sliders))

@@ -1,13 +1,11 @@
 """Inpaint tab: paint a mask (or upload one), fill it with the network or the classical method."""
 import gradio as gr
-from PIL import Image
 
 from artstudio.imageio import flatten_alpha
 from artstudio.models.inpainter import METHODS, MaskError, binary_mask, classical_fill
 from artstudio.outputs import output_path
 from artstudio.recipe import make_recipe, save_png
-from artstudio.tabs.common import load_upload, model, show_notes
-from artstudio.tabs.stylize import region_mask
+from artstudio.tabs.common import load_upload, model, one_of, region_mask, show_notes
 
 # The network comes first (the default): on held-out thin, thick and box holes it measures better than
 # OpenCV's methods, and than the classical fill on all but one measure (README, Inpainting card;
@@ -17,8 +15,10 @@ METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmon
 
 def fill(editor_value: dict | None, mask_upload: str | None, method_label: str):
     """Returns (before/after pair, result path for download, mask path for download)."""
-    if not editor_value or not editor_value.get("background"):
+    if not isinstance(editor_value, dict) or not editor_value.get("background"):
         raise gr.Error("Please upload an image into the editor first.")
+    method = METHOD_LABELS.get(method_label, method_label)
+    one_of(method, "Method", METHODS)
     loaded = load_upload(editor_value["background"], "an image", keep_alpha=True)
     image = flatten_alpha(loaded.image)
     notes = list(loaded.notes)
@@ -30,9 +30,6 @@ def fill(editor_value: dict | None, mask_upload: str | None, method_label: str):
         raise gr.Error("Paint over the part to repair with the brush (or upload a mask) first.")
     mask, mask_notes = binary_mask(mask_source, image.size)
     show_notes(notes + mask_notes)
-    method = METHOD_LABELS.get(method_label, method_label)
-    if method not in METHODS:
-        raise gr.Error(f"Unknown method {method_label!r}.")
     try:
         if method == "network":
             inpainter = model("inpainter")
@@ -53,5 +50,5 @@ def continue_editing(result_path: str | None):
     """Put the last result back into the editor as the new image to repair."""
     if not result_path:
         raise gr.Error("Fill something first; then the result can go back into the editor.")
-    image = Image.open(result_path).convert("RGB")
+    image = load_upload(result_path, "a result").image
     return {"background": image, "layers": [], "composite": image}

@@ -4,9 +4,10 @@ from PIL import Image
 
 from artstudio import presets
 from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
-from artstudio.recipe import make_recipe, read_recipe, save_png
-from artstudio.outputs import output_path
-from artstudio.tabs.common import load_upload, model, show_notes
+from artstudio.recipe import boolean, check_params, finite, make_recipe, read_recipe, records, save_png
+from artstudio.recipe import one_of as recipe_one_of
+from artstudio.outputs import output_path, save_preview
+from artstudio.tabs.common import load_upload, model, number, one_of, region_mask, show_notes
 
 NO_STYLE = "None"
 UPLOADED = "My uploaded image"
@@ -21,7 +22,9 @@ def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[Sty
     """Turn (choice, upload path, weight) slots into StyleSources plus their recipe description."""
     sources, described = [], []
     for i, (choice, upload, weight) in enumerate(slots, start=1):
-        if choice in (None, NO_STYLE) or weight <= 0:
+        choice = one_of(choice or NO_STYLE, f"Style {i}", style_choices())
+        weight = number(weight, f"Weight of style {i}", 0, 1)
+        if choice == NO_STYLE or weight <= 0:
             continue
         if choice == UPLOADED:
             loaded = load_upload(upload, f"a style image in slot {i}")
@@ -33,18 +36,6 @@ def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[Sty
     if not sources:
         raise gr.Error("Pick at least one style (a preset or your own image) with a weight above zero.")
     return sources, described
-
-
-def region_mask(editor_value: dict | None) -> Image.Image | None:
-    """The painted strokes of the region editor as a mask, or None when nothing was painted."""
-    if not editor_value or not editor_value.get("layers"):
-        return None
-    mask = None
-    for layer in editor_value["layers"]:
-        img = layer if isinstance(layer, Image.Image) else Image.open(layer)
-        alpha = img.convert("RGBA").getchannel("A")
-        mask = alpha if mask is None else Image.composite(alpha, mask, alpha)
-    return mask if mask is not None and mask.getbbox() else None
 
 
 def _save(result: Image.Image, content: Image.Image, mode: str, params: dict) -> tuple:
@@ -60,8 +51,11 @@ def _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve
     show_notes(loaded.notes)
     styles, described = resolve_styles([(s1, u1, w1), (s2, u2, w2), (s3, u3, w3)])
     mask = region_mask(region)
-    params = {"styles": described, "strength": float(strength), "preserve_color": bool(preserve),
-              "size": int(size), "region": mask is not None}
+    size = number(size, "Output long side", min(SIZES), max(SIZES), integer=True)
+    if size not in SIZES:
+        raise gr.Error(f"Output long side must be one of {', '.join(map(str, SIZES))} px; got {size}.")
+    params = {"styles": described, "strength": number(strength, "Strength", 0, 1), "preserve_color": bool(preserve),
+              "size": size, "region": mask is not None}
     return loaded.image, styles, mask, params
 
 
@@ -70,7 +64,8 @@ def stylize_fast(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, pre
     content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
                                             strength, preserve, size, region)
     try:
-        result = model("stylizer").stylize(content, styles, float(strength), int(size), bool(preserve), mask)
+        result = model("stylizer").stylize(content, styles, params["strength"], params["size"],
+                                           params["preserve_color"], mask)
     except ValueError as err:
         raise gr.Error(str(err))
     return _save(result, content, "fast", params)
@@ -81,24 +76,22 @@ def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength,
     """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
     content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
                                             strength, preserve, size, region)
+    steps = number(steps, "Refine steps", 10, 200, integer=True)
+    strength, size = params["strength"], params["size"]
     stylizer = model("stylizer")
     progress(0, desc="Fast pass")
     try:
-        start = stylizer.stylize(content, styles, float(strength), int(size))
+        start = stylizer.stylize(content, styles, strength, size)
     except ValueError as err:
         raise gr.Error(str(err))
     result = start
-    first = output_path("previews")
-    start.save(first)
-    yield str(first), gr.skip(), gr.skip()
-    for step, result in stylizer.refine_steps(content, styles, start, float(strength), int(size), int(steps),
-                                              bool(preserve), mask):
-        progress(step / int(steps), desc=f"Refining: step {step} of {int(steps)}")
-        if step < int(steps):
-            preview = output_path("previews")
-            result.save(preview)
-            yield str(preview), gr.skip(), gr.skip()
-    params["steps"] = int(steps)
+    yield save_preview(start), gr.skip(), gr.skip()
+    for step, result in stylizer.refine_steps(content, styles, start, strength, size, steps,
+                                              params["preserve_color"], mask):
+        progress(step / steps, desc=f"Refining: step {step} of {steps}")
+        if step < steps:
+            yield save_preview(result), gr.skip(), gr.skip()
+    params["steps"] = steps
     yield _save(result, content, "detailed", params)
 
 
@@ -113,12 +106,16 @@ def region_background(path: str | None):
 
 
 def restore_settings(path: str | None):
-    """Dropping an ArtStudio stylize PNG into the content box restores its settings."""
-    recipe = read_recipe(path) if path else None
-    if not recipe or recipe.get("tab") != "stylize":
+    """Dropping an ArtStudio stylize PNG into the content box restores its settings (those that check out)."""
+    checked = check_params(read_recipe(path) if path else None, "stylize", {
+        "styles": records(3, {"style": recipe_one_of(style_choices()), "weight": finite(0, 1)}),
+        "strength": finite(0, 1), "preserve_color": boolean, "size": recipe_one_of(SIZES)})
+    if checked is None:
         return [gr.skip()] * 7
-    p = recipe["params"]
-    slots = (p.get("styles") or []) + [{"style": NO_STYLE, "weight": 1.0}] * 3
+    p = checked.params
+    slots = p.get("styles", []) + [{"style": NO_STYLE, "weight": 1.0}] * 3
+    if checked.problems:
+        gr.Warning(checked.note())
     gr.Info("Settings restored from the image's recipe.")
     return [slots[0]["style"], slots[1]["style"], slots[2]["style"], p.get("strength", 1.0),
             p.get("preserve_color", False), p.get("size", 512), slots[0]["weight"]]

@@ -1,0 +1,75 @@
+"""Image inputs that hand handlers the uploaded file unopened, so artstudio.imageio is the first to read it.
+
+Gradio's own gr.Image and gr.ImageEditor decode uploads with Pillow before a handler runs: a
+decompression bomb would be inflated, and a non-image would fail with Gradio's "Could not preprocess
+input component" instead of the project's sentence. These subclasses only pass file paths on (data
+URLs and canvas blobs are written to a file as they are); the handlers open them through the door.
+"""
+import base64
+import binascii
+import uuid
+from pathlib import Path
+
+import gradio as gr
+from gradio.data_classes import FileData
+
+MAX_INLINE_BYTES = 64 * 1024 * 1024
+
+
+def _write_bytes(data: bytes, cache_dir: str) -> str:
+    if len(data) > MAX_INLINE_BYTES:
+        raise gr.Error(f"The image is over {MAX_INLINE_BYTES // 2**20} MB; upload a smaller file.")
+    folder = Path(cache_dir) / "artstudio-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / uuid.uuid4().hex
+    path.write_bytes(data)
+    return str(path)
+
+
+def _data_url_bytes(url: str) -> bytes:
+    try:
+        return base64.b64decode(url.partition(",")[2], validate=False)
+    except (binascii.Error, ValueError):
+        raise gr.Error("The image sent as a data URL is not valid base64.")
+
+
+def unopened_path(file: FileData | bytes | None, cache_dir: str) -> str | None:
+    """The path of an uploaded file (or of bytes written to one), without reading it as an image."""
+    if file is None:
+        return None
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        return _write_bytes(bytes(file), cache_dir)
+    if file.url and file.url.startswith("data:"):
+        return _write_bytes(_data_url_bytes(file.url), cache_dir)
+    return file.path
+
+from gradio.events import Dependency
+
+class ImageUpload(gr.Image):
+    """gr.Image whose handler receives the upload's file path, never a decoded image."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, type="filepath", image_mode=None, **kwargs)
+
+    def preprocess(self, payload: FileData | None) -> str | None:
+        return unopened_path(payload, self.GRADIO_CACHE)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+class ImageEditorUpload(gr.ImageEditor):
+    """gr.ImageEditor whose handler receives {"background", "layers", "composite"} as file paths."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, type="filepath", image_mode="RGBA", **kwargs)
+
+    def convert_and_format_image(self, file: FileData | bytes | None, flatten_on_white: bool = False) -> str | None:
+        return unopened_path(file, self.GRADIO_CACHE)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
