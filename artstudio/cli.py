@@ -1,4 +1,4 @@
-"""Command line: `python -m artstudio serve|classify|generate|stylize|inpaint ...`.
+"""Command line: `python -m artstudio serve|classify|generate|stylize|inpaint|restore ...`.
 
 With --json every output item prints one JSON object on its own stdout line; logs go to stderr.
 Bad input gives a one-line error on stderr, the rest of the batch still runs, and the exit code is 1.
@@ -173,6 +173,28 @@ def cmd_inpaint(args: argparse.Namespace, run: Run) -> None:
         run.emit({"path": str(out), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
 
 
+def cmd_restore(args: argparse.Namespace, run: Run) -> None:
+    from artstudio.imageio import ImageError, open_image
+    from artstudio.models.restorer import RestoreJob
+    from artstudio.recipe import make_recipe, save_png
+    job = RestoreJob(clean=args.strength, scale=1) if args.task == "denoise" else RestoreJob(scale=args.scale)
+    restorer = load_model("restorer")
+    for path in args.images:
+        path = Path(path)
+        try:
+            image = open_image(path).image
+            job.validate(image.size)
+            result, ms = timed(restorer.restore, image, job)
+        except (ImageError, ValueError) as err:
+            run.error(str(err) if str(err).startswith(path.name) else f"{path.name}: {err}")
+            continue
+        params = {"task": args.task, "strength": job.clean, "scale": job.scale, "upscaler": args.model,
+                  "input_size": list(image.size)}
+        out = save_png(result, args.out / f"{safe_stem(path)}.png",
+                       make_recipe("restore", restorer.name, restorer.sha256, params))
+        run.emit({"path": str(out), "input": str(path), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m artstudio", description="ArtStudio from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -210,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the trained network (default: measures better) or the classical harmonic fill")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("restore", help="clean noise and JPEG blocks out of pictures, or enlarge them")
+    p.add_argument("images", nargs="+")
+    p.add_argument("--task", choices=["denoise", "upscale"], required=True)
+    p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
+    p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
+    p.add_argument("--model", choices=["fast"], default="fast", help="the upscaler (trained here)")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -221,8 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stylize" and not 64 <= args.size <= 1024:
         print("error: --size must be between 64 and 1024", file=sys.stderr)
         return 1
+    if args.command == "restore" and not 0 <= args.strength <= 1:
+        print("error: --strength must be between 0 and 1", file=sys.stderr)
+        return 1
     if getattr(args, "out", None):
         args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.json)
-    {"classify": cmd_classify, "generate": cmd_generate, "stylize": cmd_stylize, "inpaint": cmd_inpaint}[args.command](args, run)
+    commands = {"classify": cmd_classify, "generate": cmd_generate, "stylize": cmd_stylize, "inpaint": cmd_inpaint,
+                "restore": cmd_restore}
+    commands[args.command](args, run)
     return run.exit_code()

@@ -5,7 +5,7 @@ under 32 px and extreme strips (over 16:1) without decoding a pixel; large JPEGs
 reduced scale. It then applies EXIF orientation, converts palette, grey, 16-bit, CMYK and alpha images
 to RGB (or RGBA where a tab wants alpha), refuses truncated files, and scales very large images down
 with a note the caller can show. The UI's image inputs hand over the file unopened
-(artstudio/tabs/uploads.py), so Gradio's own decoder never sees an upload first.
+(artstudio/tabs/inputs.py), so Gradio's own decoder never sees an upload first.
 """
 import io
 import warnings

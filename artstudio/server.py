@@ -2,6 +2,7 @@
 import argparse
 import os
 import sys
+import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -16,6 +17,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auth", default=os.environ.get("ARTSTUDIO_AUTH"),
                         help="USER:PASS required to open the app (or set ARTSTUDIO_AUTH)")
     parser.add_argument("--max-upload-mb", type=positive_megabytes, default=50, help="largest upload accepted")
+    parser.add_argument("--max-output-mb", type=positive_megabytes,
+                        default=float(os.environ.get("ARTSTUDIO_MAX_OUTPUT_MB", 2000)),
+                        help="cap on the outputs folder; the oldest files go first beyond it")
 
 
 def positive_megabytes(value: str) -> float:
@@ -28,6 +32,11 @@ def positive_megabytes(value: str) -> float:
     return megabytes
 
 
+def upload_limit_bytes(args: argparse.Namespace) -> int:
+    """Gradio's max_file_size in bytes (its "100.0mb" string form is refused by its own parser)."""
+    return int(args.max_upload_mb * 2**20)
+
+
 def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not value:
         return None
@@ -38,7 +47,8 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 def serve(args: argparse.Namespace) -> None:
-    from artstudio.outputs import OUTPUT_DIR
+    from artstudio.models import registry
+    from artstudio.outputs import OUTPUT_DIR, set_max_output_mb
     from artstudio.ui import build_app
 
     auth = parse_auth(args.auth)
@@ -47,11 +57,13 @@ def serve(args: argparse.Namespace) -> None:
             raise SystemExit("--share makes a public link: add --auth USER:PASS (or ARTSTUDIO_AUTH), or say "
                              "--share-without-auth to let anyone with the link use this machine.")
         print("Warning: --share without --auth lets anyone with the link use this machine.", file=sys.stderr)
+    set_max_output_mb(args.max_output_mb)
     app = build_app()
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
-    kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=int(args.max_upload_mb * 1024 * 1024),
+    kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=upload_limit_bytes(args),
                   allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"])
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
+    threading.Thread(target=registry.warm_up, name="warm-up", daemon=True).start()   # page first, models after
     if args.share:
         if app.share_url:
             print(f"Public link: {app.share_url}", flush=True)

@@ -1,11 +1,11 @@
-"""The Gradio layout: four tabs wired to the handlers in artstudio/tabs. Layout and wiring only."""
+"""The Gradio layout: five tabs wired to the handlers in artstudio/tabs. Layout and wiring only."""
 import gradio as gr
 
 from artstudio import __version__, presets
 from artstudio.models import registry
-from artstudio.tabs import classify, generate, inpaint, stylize
+from artstudio.tabs import classify, generate, inpaint, restore, stylize
 from artstudio.tabs.common import status_markdown
-from artstudio.tabs.uploads import ImageEditorUpload, ImageUpload
+from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
 MODEL_GROUP = "model"      # one queue slot shared by every model call
 
@@ -33,12 +33,12 @@ def classify_tab() -> None:
         with gr.Row():
             with gr.Column():
                 image = ImageUpload(label="Painting", sources=["upload", "clipboard"], elem_id="classify-image")
-                top_k = gr.Slider(1, 11, value=5, step=1, label="Movements to show")
+                top_k = SliderInput(1, 11, value=5, step=1, label="Movements to show")
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
                 labels = gr.Label(label="Closest movements")
                 heat = gr.Image(label="Heat map: regions behind the top movement", type="pil", interactive=False)
-                opacity = gr.Slider(0, 1, value=0.5, step=0.05, label="Heat map opacity")
+                opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
         state = gr.State()
         _event(button.click, classify.classify_image, [image, top_k, opacity], [labels, heat, state], "classify")
         opacity.release(classify.update_overlay, [state, opacity], heat, api_visibility="private", queue=False)
@@ -96,7 +96,7 @@ def style_slot(index: int, default: str) -> tuple:
     with gr.Row():
         choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}", scale=2)
         upload = ImageUpload(label=f"Own style image {index}", height=120, scale=1, sources=["upload", "clipboard"])
-    weight = gr.Slider(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}", visible=index > 1)
+    weight = SliderInput(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}", visible=index > 1)
     return choice, upload, weight
 
 
@@ -116,7 +116,7 @@ def stylize_tab() -> None:
             with gr.Accordion("Blend up to two more styles", open=False):
                 s2 = style_slot(2, stylize.NO_STYLE)
                 s3 = style_slot(3, stylize.NO_STYLE)
-            strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength (0 = content, 1 = full style)")
+            strength = SliderInput(0, 1, value=1.0, step=0.05, label="Strength (0 = content, 1 = full style)")
             with gr.Row():
                 preserve = gr.Checkbox(label="Keep the content's colours")
                 size = gr.Dropdown(stylize.SIZES, value=512, label="Output long side (px)")
@@ -127,7 +127,7 @@ def stylize_tab() -> None:
                 go = gr.Button("Stylize", variant="primary")
                 refine = gr.Button("Refine (detailed)")
                 cancel = gr.Button("Cancel refine", variant="stop")
-            steps = gr.Slider(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
+            steps = SliderInput(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
@@ -175,11 +175,11 @@ def generate_tab() -> None:
     with gr.Row():
         with gr.Column():
             with gr.Row():
-                seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
+                seed = NumberInput(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
                 dice = gr.Button("Random seed", scale=0)
-            truncation = gr.Slider(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
+            truncation = SliderInput(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
             button = gr.Button("Generate", variant="primary")
-            sliders = [gr.Slider(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
+            sliders = [SliderInput(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
                                  label=name.capitalize()) for name in names]
             reset = gr.Button("Reset sliders")
             restore_from = ImageUpload(label="Drop an ArtStudio painting PNG to restore it", height=140)
@@ -190,16 +190,16 @@ def generate_tab() -> None:
     with gr.Accordion("Variations", open=True):
         with gr.Row():
             with gr.Column(scale=1):
-                step = gr.Slider(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
+                step = SliderInput(0.1, 1.5, value=0.5, step=0.1, label="Variation step")
                 vary = gr.Button("Make variations")
             with gr.Column(scale=1):
                 grid = gr.Gallery(label="Click one to make it current (the centre is the current painting)",
                                   columns=3, height=560, allow_preview=False, elem_id="generate-variations")
     with gr.Accordion("Blend two seeds", open=False):
         with gr.Row():
-            seed_a = gr.Number(value=1, precision=0, label="Seed A")
-            seed_b = gr.Number(value=2, precision=0, label="Seed B")
-            frames = gr.Slider(3, 32, value=8, step=1, label="Frames")
+            seed_a = NumberInput(value=1, precision=0, label="Seed A", minimum=0, maximum=generate.MAX_SEED)
+            seed_b = NumberInput(value=2, precision=0, label="Seed B", minimum=0, maximum=generate.MAX_SEED)
+            frames = SliderInput(3, 32, value=8, step=1, label="Frames")
             blend_button = gr.Button("Blend")
         strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
         gif = gr.File(label="Animated GIF", interactive=False)
@@ -216,7 +216,33 @@ def generate_tab() -> None:
     _event(vary.click, generate.make_variations, [state, step, *sliders], [grid, variation_ws], "variations")
     _model_step(grid.select, generate.pick_variation, [state, variation_ws], outputs + sliders)
     _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
-    _model_step(restore_from.upload, generate.restore, restore_from, [seed, truncation, *sliders, *outputs])
+    _model_step(restore_from.upload, generate.restore_painting, restore_from, [seed, truncation, *sliders, *outputs])
+
+
+def restore_tab() -> None:
+    gr.Markdown(status_markdown("restorer", "Take the noise and JPEG blocks out of an old scan or web copy, and "
+                                "enlarge a small picture x2 or x4 for print. Click the result to compare a spot "
+                                "at 1:1."))
+    with gr.Row():
+        with gr.Column():
+            picture = ImageUpload(label="Picture to restore", height=360, elem_id="restore-input")
+            task = gr.Radio(list(restore.TASKS), value="Clean, then enlarge x2", label="What to do")
+            strength = SliderInput(0, 1, value=1.0, step=0.05, label="Cleaning strength (0 = leave as it is)")
+            upscaler = gr.Radio(list(restore.UPSCALERS), value=next(iter(restore.UPSCALERS)), label="Upscaler")
+            with gr.Row():
+                go = gr.Button("Restore", variant="primary")
+                cancel = gr.Button("Cancel", variant="stop")
+        with gr.Column():
+            result = gr.Image(label="Result (click a spot to compare at 1:1)", type="filepath", interactive=False,
+                              format="png", elem_id="restore-result")
+            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
+            zoom = gr.Image(label="1:1: input (left) and result (right)", type="pil", interactive=False,
+                            format="png")
+            download = gr.File(label="Download PNG (full size, with recipe)", interactive=False)
+    run = _event(go.click, restore.restore, [picture, task, strength, upscaler], [result, compare, zoom, download],
+                 "restore", show_progress_on=[result])
+    cancel.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
+    result.select(restore.zoom_at, [picture, result], zoom, api_visibility="private", queue=False)
 
 
 def build_app() -> gr.Blocks:
@@ -230,4 +256,6 @@ def build_app() -> gr.Blocks:
             stylize_tab()
         with gr.Tab("Inpaint"):
             inpaint_tab()
+        with gr.Tab("Restore"):
+            restore_tab()
     return app.queue(max_size=16, default_concurrency_limit=model_concurrency())

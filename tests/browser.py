@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -28,10 +29,18 @@ def free_port() -> int:
 @contextmanager
 def running_app(*extra: str, timeout: float = 120):
     """Yield the URL of `python app.py` on a free port; stop it afterwards."""
+    with app_process(*extra, timeout=timeout) as (_, url):
+        yield url
+
+
+@contextmanager
+def app_process(*extra: str, timeout: float = 120):
+    """Yield (process, URL) of `python app.py` on a free port; stop it afterwards."""
     port = free_port()
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_DISABLE_TELEMETRY="1")
+    log = tempfile.TemporaryFile(mode="w+")      # a file, not a pipe: a busy server never blocks on its log
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *extra], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + timeout
@@ -41,12 +50,14 @@ def running_app(*extra: str, timeout: float = 120):
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"app did not start:\n{proc.stdout.read() if proc.poll() is not None else ''}")
+                    log.seek(0)
+                    raise RuntimeError(f"app did not start:\n{log.read()}")
                 time.sleep(0.5)
-        yield url
+        yield proc, url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 @contextmanager

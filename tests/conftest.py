@@ -81,3 +81,19 @@ def run_training(script: str, data: Path, tmp_path: Path, *extra: str) -> Path:
                             cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     return weights_dir
+
+
+@pytest.fixture(scope="session")
+def client():
+    """The app launched in-process on a free port, with a gradio_client talking to it over HTTP."""
+    from gradio_client import Client
+
+    from artstudio.models import registry
+    from artstudio.ui import build_app
+    from browser import free_port
+    registry.clear()
+    app = build_app()
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, show_error=True)
+    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    app.close()

@@ -1,35 +1,11 @@
 """The app launched in-process, every endpoint called through gradio_client as a script would."""
-import socket
-
 import pytest
-from gradio_client import Client, handle_file
+from gradio_client import handle_file
 from PIL import Image, ImageDraw
 
-from artstudio.models import registry
-from conftest import FIXTURES, weights_installed
+from conftest import FIXTURES, needs_weights
 
 UKIYO_E = str(FIXTURES / "hiroshige_prune-orchard-sun.jpg")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def client():
-    from artstudio.ui import build_app
-    registry.clear()
-    app = build_app()
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, show_error=True)
-    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
-    app.close()
-
-
-def needs(file: str):
-    return pytest.mark.skipif(not weights_installed(file), reason=f"weights/{file} not trained yet")
 
 
 def test_endpoints_listed(client):
@@ -38,14 +14,14 @@ def test_endpoints_listed(client):
             "/stylize_detailed", "/inpaint"} <= names
 
 
-@needs("movement_classifier.pt")
+@needs_weights("movement_classifier.pt")
 def test_classify(client):
     labels, heat, *_ = client.predict(handle_file(UKIYO_E), 5, 0.5, api_name="/classify")
     assert labels["label"] == "Ukiyo-e" and len(labels["confidences"]) == 5
     assert Image.open(heat).size == (224, 224)
 
 
-@needs("movement_classifier.pt")
+@needs_weights("movement_classifier.pt")
 def test_classify_batch(client, tmp_path):
     bad = tmp_path / "bad.png"
     bad.write_text("no")
@@ -55,7 +31,7 @@ def test_classify_batch(client, tmp_path):
     assert open(csv_path).read().startswith("file,top movement")
 
 
-@needs("style_decoder.pt")
+@needs_weights("style_decoder.pt")
 def test_stylize(client):
     from artstudio import presets
     starry = presets.caption("van-gogh_starry-night-1889.jpg")
@@ -66,7 +42,7 @@ def test_stylize(client):
     assert Image.open(download).text["artstudio-recipe"]
 
 
-@needs("inpaint_unet.pt")
+@needs_weights("inpaint_unet.pt")
 def test_inpaint(client, tmp_path):
     mask = Image.new("L", (224, 224), 0)
     ImageDraw.Draw(mask).rectangle((50, 50, 120, 120), fill=255)
@@ -84,7 +60,7 @@ def test_inpaint_without_mask_is_a_clear_error(client):
         client.predict(editor, None, "Classical (smooth harmonic fill)", api_name="/inpaint")
 
 
-@needs("painting_gan.pt")
+@needs_weights("painting_gan.pt")
 def test_generate_edit_blend(client):
     painting, files = client.predict(3, 0.7, *[0.0] * 8, api_name="/generate")
     assert Image.open(painting).size == (512, 512) and len(files) == 2

@@ -77,7 +77,7 @@ def test_recipe_restores_the_same_painting(generator, tmp_path):
     sliders = [0.0] * len(generator.direction_names)
     sliders[0] = 1.5
     shown, files, state = generate.new_painting(42, 0.6, *sliders)
-    restored = generate.restore(files[0])
+    restored = generate.restore_painting(files[0])
     assert restored[0] == 42 and restored[1] == 0.6 and restored[2] == 1.5
     assert read_recipe(files[0])["params"]["sliders"][name] == 1.5
     from PIL import Image

@@ -15,7 +15,7 @@ from browser import ROOT, free_port, running_app
 
 def test_share_without_internet_serves_locally():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "app.py", "--share", "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "app.py", "--share", "--share-without-auth", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=dict(os.environ, GRADIO_ANALYTICS_ENABLED="False"))
     try:
@@ -34,6 +34,27 @@ def test_share_without_internet_serves_locally():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_share_needs_auth_or_explicit_consent():
+    result = subprocess.run([sys.executable, "app.py", "--share", "--port", str(free_port())], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "--auth" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["100", "0.5"])
+def test_max_upload_flag_accepts_numbers(value):
+    from artstudio.server import add_serve_arguments, upload_limit_bytes
+    import argparse
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    assert upload_limit_bytes(parser.parse_args(["--max-upload-mb", value])) == int(float(value) * 2**20)
+
+
+def test_max_upload_flag_refuses_nonsense():
+    result = subprocess.run([sys.executable, "app.py", "--max-upload-mb", "lots"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "megabytes" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_auth_required():

@@ -97,7 +97,7 @@ def main() -> None:
 
     pool = load_pool(source_paths(False, args.limit))
     val_rng, val_gen = random.Random(1234), torch.Generator().manual_seed(1234)
-    val_pool = load_pool(source_paths(True, args.limit))
+    val_pool = load_pool(source_paths(True, args.limit)) or pool     # a tiny smoke-run pool may hold no validation image
     val_inputs, val_targets = make_batch(args.task, val_pool, args.size, VALIDATION_CROPS, val_rng, val_gen)
     print(f"{len(pool)} training images, {len(val_pool)} validation images", flush=True)
 

@@ -20,6 +20,7 @@ MODELS = {
     "stylizer": "artstudio.models.stylizer:Stylizer",
     "inpainter": "artstudio.models.inpainter:Inpainter",
     "generator": "artstudio.models.generator:PaintingGenerator",
+    "restorer": "artstudio.models.restorer:Restorer",
 }
 _cache: dict[str, object] = {}
 _lock = threading.Lock()

@@ -55,20 +55,30 @@ def update_overlay(state, opacity: float):
     return overlay(*(state or (None, None)), opacity)
 
 
+def _is_zip(path: str) -> bool:
+    """A zip by content, or by name (a damaged zip is then named as one, not as a bad image)."""
+    return zipfile.is_zipfile(path) or path.lower().endswith(".zip")
+
+
 def _count_items(paths: list[str]) -> int:
-    """How many images a batch holds, from zip listings alone (nothing is inflated)."""
-    try:
-        return sum(len(members(p)) if zipfile.is_zipfile(p) else 1 for p in paths)
-    except ArchiveError as err:
-        raise gr.Error(str(err))
+    """How many rows a batch makes, from zip listings alone (nothing is inflated); an unusable zip is one."""
+    def count(path: str) -> int:
+        try:
+            return len(members(path)) if _is_zip(path) else 1
+        except ArchiveError:
+            return 1
+    return sum(count(p) for p in paths)
 
 
 def _batch_images(paths: list[str]) -> Iterator[tuple[str, Image.Image | str]]:
     """(name, image or error message) for each upload, opened one at a time; zips member by member."""
     for path in paths:
-        if zipfile.is_zipfile(path):
-            for name, item in zip_images(path, BATCH_PIXELS):
-                yield name, item if isinstance(item, str) else item.image
+        if _is_zip(path):
+            try:
+                for name, item in zip_images(path, BATCH_PIXELS):
+                    yield name, item if isinstance(item, str) else item.image
+            except ArchiveError as err:
+                yield Path(path).name, str(err)
             continue
         try:
             yield Path(path).name, open_image(path, max_pixels=BATCH_PIXELS).image
@@ -128,9 +138,12 @@ def train_labels(name: str, *label_files_and_zip):
     if zip_path:
         if not zipfile.is_zipfile(zip_path):
             raise gr.Error("The examples archive is not a zip file.")
-        if _count_items([zip_path]) > MAX_EXAMPLES:
-            raise gr.Error(f"The examples zip holds more than {MAX_EXAMPLES} files; use fewer examples.")
-        read = [(n, item.image) for n, item in zip_images(zip_path, BATCH_PIXELS) if not isinstance(item, str)]
+        try:
+            if len(members(zip_path)) > MAX_EXAMPLES:
+                raise gr.Error(f"The examples zip holds more than {MAX_EXAMPLES} files; use fewer examples.")
+            read = [(n, item.image) for n, item in zip_images(zip_path, BATCH_PIXELS) if not isinstance(item, str)]
+        except ArchiveError as err:
+            raise gr.Error(str(err))
         for label, images in examples_from_folders(read).items():
             examples.setdefault(label, []).extend(images)
     classifier = model("classifier")

@@ -5,6 +5,7 @@ import gradio as gr
 import torch
 from PIL import Image
 
+from artstudio.models import registry
 from artstudio.models.generator import LATENT_SIZE
 from artstudio.models.generator import direction_names as generator_directions
 from artstudio.outputs import PREVIEWS, output_path
@@ -29,6 +30,13 @@ def _sliders(values: tuple) -> dict[str, float]:
     return {name: number(v, name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE) for name, v in zip(direction_names(), values)}
 
 
+def enlarged(image: Image.Image) -> Image.Image:
+    """The painting at DISPLAY_SIZE by the Restore tab's x4 network (Lanczos while it is not installed)."""
+    if registry.availability("restorer") is None:
+        return model("restorer").upscale(image, DISPLAY_SIZE // image.width)
+    return image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
+
+
 def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder: str = "generate"):
     """Save native and upscaled PNGs with the recipe; return (display, downloads, state)."""
     generator = model("generator")
@@ -36,7 +44,7 @@ def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder:
                          {"seed": state["seed"], "truncation": state["truncation"], "sliders": sliders,
                           "w": state["w"]})
     native = save_png(image, output_path(folder), recipe)
-    large = image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
+    large = enlarged(image)
     upscaled = save_png(large, native.with_name(native.stem + f"-{DISPLAY_SIZE}px.png"), recipe)
     return str(upscaled), [str(native), str(upscaled)], state
 
@@ -125,7 +133,7 @@ def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
     return str(strip_path), str(gif_path)
 
 
-def restore(path: str | None):
+def restore_painting(path: str | None):
     """Dropping an ArtStudio painting PNG restores seed, truncation, sliders and the exact latent.
     The recipe is checked field by field; what fails is named and nothing wrong is applied."""
     names = direction_names()

@@ -1,12 +1,14 @@
-"""Image inputs that hand handlers the uploaded file unopened, so artstudio.imageio is the first to read it.
+"""Input components whose checks speak the project's language, and image inputs that never decode.
 
 Gradio's own gr.Image and gr.ImageEditor decode uploads with Pillow before a handler runs: a
 decompression bomb would be inflated, and a non-image would fail with Gradio's "Could not preprocess
 input component" instead of the project's sentence. These subclasses only pass file paths on (data
 URLs and canvas blobs are written to a file as they are); the handlers open them through the door.
+NumberInput and SliderInput answer an API caller's "abc" or 1e9 with a sentence naming the field.
 """
 import base64
 import binascii
+import math
 import uuid
 from pathlib import Path
 
@@ -47,8 +49,8 @@ def unopened_path(file: FileData | bytes | None, cache_dir: str) -> str | None:
 class ImageUpload(gr.Image):
     """gr.Image whose handler receives the upload's file path, never a decoded image."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, type="filepath", image_mode=None, **kwargs)
+    is_template = True     # Gradio draws it with its base class's front end (no __init__ of its own:
+                           # Gradio builds the front end's config from the constructor's signature)
 
     def preprocess(self, payload: FileData | None) -> str | None:
         return unopened_path(payload, self.GRADIO_CACHE)
@@ -57,8 +59,35 @@ class ImageUpload(gr.Image):
 class ImageEditorUpload(gr.ImageEditor):
     """gr.ImageEditor whose handler receives {"background", "layers", "composite"} as file paths."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, type="filepath", image_mode="RGBA", **kwargs)
+    is_template = True     # Gradio draws it with its base class's front end
 
     def convert_and_format_image(self, file: FileData | bytes | None, flatten_on_white: bool = False) -> str | None:
         return unopened_path(file, self.GRADIO_CACHE)
+
+
+def checked_number(payload, label: str | None, minimum: float | None, maximum: float | None) -> float | None:
+    """A numeric payload within bounds, or a gr.Error that names the field."""
+    if payload is None:
+        return None
+    name = label or "This value"
+    if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
+        raise gr.Error(f"{name} must be a number, not {payload!r}.")
+    if minimum is not None and payload < minimum:
+        raise gr.Error(f"{name} must be at least {minimum:g}; got {payload!r}.")
+    if maximum is not None and payload > maximum:
+        raise gr.Error(f"{name} must be at most {maximum:g}; got {payload!r}.")
+    return payload
+
+
+class NumberInput(gr.Number):
+    is_template = True     # Gradio draws it with its base class's front end
+
+    def preprocess(self, payload):
+        return super().preprocess(checked_number(payload, self.label, self.minimum, self.maximum))
+
+
+class SliderInput(gr.Slider):
+    is_template = True     # Gradio draws it with its base class's front end
+
+    def preprocess(self, payload):
+        return super().preprocess(checked_number(payload, self.label, self.minimum, self.maximum))

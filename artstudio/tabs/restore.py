@@ -1,0 +1,71 @@
+"""Restore tab: clean noise and JPEG blocks out of a picture, enlarge it x2 or x4, compare at 1:1."""
+import gradio as gr
+from PIL import Image
+
+from artstudio.models.restorer import RestoreJob
+from artstudio.outputs import output_path
+from artstudio.recipe import make_recipe, save_png
+from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
+
+# label -> (clean first?, enlargement); cleaning always comes before enlarging, which would magnify the damage
+TASKS = {"Clean (noise and JPEG blocks)": (True, 1), "Enlarge x2": (False, 2), "Enlarge x4": (False, 4),
+         "Clean, then enlarge x2": (True, 2), "Clean, then enlarge x4": (True, 4)}
+UPSCALERS = {"Fast (trained here)": "fast"}
+ZOOM = 192       # side of the 1:1 comparison crop, in output pixels
+
+
+def job_for(task: str, strength: float) -> RestoreJob:
+    clean, scale = TASKS[one_of(task, "What to do", TASKS)]
+    strength = number(strength, "Cleaning strength", 0, 1)
+    return RestoreJob(clean=strength if clean else 0.0, scale=scale)
+
+
+def before_image(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The input at the output's size (bicubic, as any viewer would enlarge it)."""
+    return image if image.size == size else image.resize(size, Image.BICUBIC)
+
+
+def zoom_pair(before: Image.Image, after: Image.Image, centre: tuple[int, int] | None = None) -> Image.Image:
+    """Side by side at 1:1: the input (enlarged pixel for pixel) and the result, around `centre`."""
+    cx, cy = centre or (after.width // 2, after.height // 2)
+    side = min(ZOOM, after.width, after.height)
+    left = max(0, min(after.width - side, cx - side // 2))
+    top = max(0, min(after.height - side, cy - side // 2))
+    box = (left, top, left + side, top + side)
+    pair = Image.new("RGB", (2 * side + 8, side), (255, 255, 255))
+    pair.paste(before.resize(after.size, Image.NEAREST).crop(box), (0, 0))
+    pair.paste(after.crop(box), (side + 8, 0))
+    return pair
+
+
+def restore(path: str | None, task: str, strength: float, upscaler: str, progress=gr.Progress()):
+    """Yields nothing new while tiles run (so Cancel can stop it), then (result, before/after, 1:1 zoom, download)."""
+    job = job_for(task, strength)
+    one_of(upscaler, "Upscaler", UPSCALERS)
+    loaded = load_upload(path, "a picture to restore")
+    show_notes(loaded.notes)
+    restorer = model("restorer")
+    image = loaded.image
+    try:
+        job.validate(image.size)
+    except ValueError as err:
+        raise gr.Error(str(err))
+    result = None
+    for fraction, result in restorer.steps(image, job):
+        progress(fraction, desc="Restoring")
+        if result is None:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    recipe = make_recipe("restore", restorer.name, restorer.sha256,
+                         {"task": task, "strength": job.clean, "scale": job.scale, "upscaler": UPSCALERS[upscaler],
+                          "input_size": list(image.size)})
+    saved = save_png(result, output_path("restore"), recipe)
+    before = before_image(image, result.size)
+    yield str(saved), (before, result), zoom_pair(image, result), str(saved)
+
+
+def zoom_at(path: str | None, result_path: str | None, evt: gr.SelectData):
+    """Clicking the result shows that spot at 1:1 beside the input."""
+    if not path or not result_path:
+        raise gr.Error("Restore a picture first, then click the result where you want to look closely.")
+    image, result = load_upload(path).image, load_upload(result_path).image
+    return zoom_pair(image, result, (int(evt.index[0]), int(evt.index[1])))

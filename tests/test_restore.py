@@ -1,0 +1,109 @@
+"""Restoration: sizes, strength 0, seamless tiles, cleaner flat grey, sharper than bicubic, CLI, API, training."""
+import math
+
+import pytest
+import torch
+from gradio_client import handle_file
+from PIL import Image
+
+from artstudio.models import registry
+from artstudio.models.restorer import RestoreJob
+from artstudio.models.tensors import to_tensor
+from artstudio.models.tiling import tiled
+from conftest import FIXTURES, needs_weights, run_training
+from test_cli import cli, json_lines
+
+needs_restorer = [needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt")]
+PAINTINGS = ["hiroshige_prune-orchard-sun.jpg", "alfred-sisley_by-the-loing-1885.jpg",
+             "georges-seurat_port-en-bessin-the-semaphore-and-cliffs-1888.jpg"]
+
+
+def luma_psnr(a: Image.Image, b: Image.Image) -> float:
+    ya, yb = (to_tensor(img.convert("YCbCr"))[:, :1] for img in (a, b))
+    return 10 * math.log10(1 / max(torch.mean((ya - yb) ** 2).item(), 1e-10))
+
+
+@pytest.fixture(scope="module")
+def restorer():
+    return registry.get("restorer")
+
+
+def apply(marks):
+    def wrap(fn):
+        for mark in marks:
+            fn = mark(fn)
+        return fn
+    return wrap
+
+
+@apply(needs_restorer)
+@pytest.mark.parametrize("job,factor", [(RestoreJob(clean=1.0), 1), (RestoreJob(scale=2), 2), (RestoreJob(scale=4), 4),
+                                        (RestoreJob(clean=0.5, scale=4), 4)])
+def test_output_sizes(restorer, scene, job, factor):
+    image = scene.resize((97, 61))
+    assert restorer.restore(image, job).size == (97 * factor, 61 * factor)
+
+
+@apply(needs_restorer)
+def test_strength_zero_returns_the_input(restorer, scene):
+    assert restorer.restore(scene, RestoreJob(clean=0.0)).tobytes() == scene.tobytes()
+
+
+@apply(needs_restorer)
+@pytest.mark.parametrize("stage", ["denoiser", "upscaler"])
+def test_tiled_matches_untiled(restorer, stage):
+    net = getattr(restorer, stage)
+    x = to_tensor(Image.open(FIXTURES / PAINTINGS[1]).convert("RGB").resize((200, 152)))
+    with torch.inference_mode():
+        whole = net(x)
+        pieces = tiled(net, x, scale=whole.shape[2] // x.shape[2], tile=96, overlap=16, multiple=net.multiple)
+    assert pieces.shape == whole.shape
+    assert (pieces - whole).abs().mean().item() < 0.004 and (pieces - whole).abs().max().item() < 0.1
+
+
+@apply(needs_restorer)
+def test_noisy_flat_grey_comes_back_flatter(restorer):
+    generator = torch.Generator().manual_seed(0)
+    noisy = (torch.full((1, 3, 128, 128), 0.5) + torch.randn(1, 3, 128, 128, generator=generator) * 25 / 255)
+    image = Image.fromarray((noisy[0].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy())
+    cleaned = to_tensor(restorer.restore(image, RestoreJob(clean=1.0)))
+    assert cleaned.std().item() < 0.5 * to_tensor(image).std().item()
+
+
+@apply(needs_restorer)
+@pytest.mark.parametrize("name", PAINTINGS)
+def test_x4_beats_bicubic(restorer, name):
+    original = Image.open(FIXTURES / name).convert("RGB")
+    original = original.crop((0, 0, original.width // 4 * 4, original.height // 4 * 4))
+    small = original.resize((original.width // 4, original.height // 4), Image.BICUBIC)
+    bicubic = small.resize(original.size, Image.BICUBIC)
+    assert luma_psnr(restorer.upscale(small, 4), original) > luma_psnr(bicubic, original) + 0.2
+
+
+@apply(needs_restorer)
+def test_cli_restore(tmp_path):
+    painting = FIXTURES / PAINTINGS[0]
+    bad = tmp_path / "bad.png"
+    bad.write_text("no")
+    result = cli("restore", painting, bad, "--task", "upscale", "--scale", "2", "--out", tmp_path / "out", "--json")
+    assert result.returncode == 1 and result.stderr.strip().splitlines()[-1].startswith("error: bad.png")
+    (item,) = json_lines(result.stdout)
+    assert set(item) == {"path", "input", "ms"} and item["input"] == str(painting)
+    width, height = Image.open(painting).size
+    assert Image.open(item["path"]).size == (2 * width, 2 * height)
+    denoised = cli("restore", painting, "--task", "denoise", "--strength", "0.5", "--out", tmp_path / "d", "--json")
+    assert denoised.returncode == 0 and Image.open(json_lines(denoised.stdout)[0]["path"]).size == (width, height)
+
+
+@apply(needs_restorer)
+def test_api_restore(client):
+    result, compare, zoom, download = client.predict(handle_file(str(FIXTURES / PAINTINGS[0])), "Enlarge x4", 1.0,
+                                                     "Fast (trained here)", api_name="/restore")
+    assert Image.open(download).size == (4 * 224, 4 * 224)
+    assert Image.open(download).info["artstudio-recipe"]
+
+
+@pytest.mark.parametrize("task", ["denoise", "upscale"])
+def test_training_smoke(tiny_data, tmp_path, task):
+    weights = run_training("train_restore.py", tiny_data, tmp_path, "--task", task, "--batch", "2")
+    assert (weights / ("restore_denoise.pt" if task == "denoise" else "restore_upscale_x4.pt")).exists()
