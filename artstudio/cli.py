@@ -177,7 +177,9 @@ def cmd_restore(args: argparse.Namespace, run: Run) -> None:
     from artstudio.imageio import ImageError, open_image
     from artstudio.models.restorer import RestoreJob
     from artstudio.recipe import make_recipe, save_png
-    job = RestoreJob(clean=args.strength, scale=1) if args.task == "denoise" else RestoreJob(scale=args.scale)
+    from artstudio.weights import WeightsError
+    job = (RestoreJob(clean=args.strength) if args.task == "denoise"
+           else RestoreJob(scale=args.scale, upscaler=args.model))
     restorer = load_model("restorer")
     for path in args.images:
         path = Path(path)
@@ -185,13 +187,16 @@ def cmd_restore(args: argparse.Namespace, run: Run) -> None:
             image = open_image(path).image
             job.validate(image.size)
             result, ms = timed(restorer.restore, image, job)
+        except WeightsError as err:
+            print(f"error: {err}", file=sys.stderr)
+            raise SystemExit(2)
         except (ImageError, ValueError) as err:
             run.error(str(err) if str(err).startswith(path.name) else f"{path.name}: {err}")
             continue
         params = {"task": args.task, "strength": job.clean, "scale": job.scale, "upscaler": args.model,
                   "input_size": list(image.size)}
         out = save_png(result, args.out / f"{safe_stem(path)}.png",
-                       make_recipe("restore", restorer.name, restorer.sha256, params))
+                       make_recipe("restore", restorer.name, restorer.weights_for(job), params))
         run.emit({"path": str(out), "input": str(path), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
 
 
@@ -238,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--task", choices=["denoise", "upscale"], required=True)
     p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
     p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
-    p.add_argument("--model", choices=["fast"], default="fast", help="the upscaler (trained here)")
+    p.add_argument("--model", choices=["fast", "detailed"], default="fast",
+                   help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 80x slower)")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")
     return parser

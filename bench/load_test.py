@@ -43,7 +43,8 @@ def calls(mask: str) -> dict:
                                        1.0, 1.0, False, 256, None, api_name="/stylize"),
         "inpaint": lambda c: c.predict({"background": handle_file(PAINTING), "layers": [], "composite": None},
                                        handle_file(mask), "Network (trained U-Net)", api_name="/inpaint"),
-        "restore": lambda c: c.predict(handle_file(PAINTING), "Enlarge x2", 1.0, "Fast", api_name="/restore"),
+        "restore": lambda c: c.predict(handle_file(PAINTING), "Enlarge x2", 1.0, "Fast (trained here)",
+                                       api_name="/restore"),
     }
 
 

@@ -107,3 +107,10 @@ def test_api_restore(client):
 def test_training_smoke(tiny_data, tmp_path, task):
     weights = run_training("train_restore.py", tiny_data, tmp_path, "--task", task, "--batch", "2")
     assert (weights / ("restore_denoise.pt" if task == "denoise" else "restore_upscale_x4.pt")).exists()
+
+
+@apply(needs_restorer + [needs_weights("realesrgan_x4plus.pt")])
+def test_detailed_upscaler(restorer, scene):
+    small = scene.resize((40, 32))
+    detailed = restorer.upscale(small, 4, upscaler="detailed")
+    assert detailed.size == (160, 128) and detailed.tobytes() != restorer.upscale(small, 4).tobytes()

@@ -6,18 +6,20 @@ from artstudio.models.restorer import RestoreJob
 from artstudio.outputs import output_path
 from artstudio.recipe import make_recipe, save_png
 from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
+from artstudio.weights import WeightsError
 
 # label -> (clean first?, enlargement); cleaning always comes before enlarging, which would magnify the damage
 TASKS = {"Clean (noise and JPEG blocks)": (True, 1), "Enlarge x2": (False, 2), "Enlarge x4": (False, 4),
          "Clean, then enlarge x2": (True, 2), "Clean, then enlarge x4": (True, 4)}
-UPSCALERS = {"Fast (trained here)": "fast"}
+UPSCALERS = {"Fast (trained here)": "fast", "Detailed (Real-ESRGAN x4plus, about a minute per 256 px)": "detailed"}
 ZOOM = 192       # side of the 1:1 comparison crop, in output pixels
 
 
-def job_for(task: str, strength: float) -> RestoreJob:
+def job_for(task: str, strength: float, upscaler: str) -> RestoreJob:
     clean, scale = TASKS[one_of(task, "What to do", TASKS)]
     strength = number(strength, "Cleaning strength", 0, 1)
-    return RestoreJob(clean=strength if clean else 0.0, scale=scale)
+    return RestoreJob(clean=strength if clean else 0.0, scale=scale,
+                      upscaler=UPSCALERS[one_of(upscaler, "Upscaler", UPSCALERS)])
 
 
 def before_image(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -40,8 +42,7 @@ def zoom_pair(before: Image.Image, after: Image.Image, centre: tuple[int, int] |
 
 def restore(path: str | None, task: str, strength: float, upscaler: str, progress=gr.Progress()):
     """Yields nothing new while tiles run (so Cancel can stop it), then (result, before/after, 1:1 zoom, download)."""
-    job = job_for(task, strength)
-    one_of(upscaler, "Upscaler", UPSCALERS)
+    job = job_for(task, strength, upscaler)
     loaded = load_upload(path, "a picture to restore")
     show_notes(loaded.notes)
     restorer = model("restorer")
@@ -51,12 +52,15 @@ def restore(path: str | None, task: str, strength: float, upscaler: str, progres
     except ValueError as err:
         raise gr.Error(str(err))
     result = None
-    for fraction, result in restorer.steps(image, job):
-        progress(fraction, desc="Restoring")
-        if result is None:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    recipe = make_recipe("restore", restorer.name, restorer.sha256,
-                         {"task": task, "strength": job.clean, "scale": job.scale, "upscaler": UPSCALERS[upscaler],
+    try:
+        for fraction, result in restorer.steps(image, job):
+            progress(fraction, desc="Restoring")
+            if result is None:
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    except WeightsError as err:
+        raise gr.Error(str(err))
+    recipe = make_recipe("restore", restorer.name, restorer.weights_for(job),
+                         {"task": task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
                           "input_size": list(image.size)})
     saved = save_png(result, output_path("restore"), recipe)
     before = before_image(image, result.size)

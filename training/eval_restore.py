@@ -1,0 +1,158 @@
+"""Measure restoration on held-out photos and paintings against the classical tools.
+
+Validation-split photos and WikiArt paintings (192 px centre crops, never trained on):
+- x4 enlargement of a bicubic x4 reduction: bicubic, Lanczos, the fast network, and Real-ESRGAN
+  x4plus on the first --detailed images (it takes seconds per crop). PSNR on luma (4 px border
+  left out) and MobileNetV2 content distance (perceptual; lower is better).
+- Gaussian noise at sigma 25: OpenCV non-local means (h tuned on the first 6 images over a grid),
+  scikit-image wavelet denoising (BayesShrink, sigma estimated), and the network. PSNR (RGB).
+- JPEG at quality 20: the JPEG itself and the network. PSNR (RGB).
+OpenCV and scikit-image are needed for this script only: `pip install opencv-python-headless scikit-image`.
+
+    python training/eval_restore.py [--images 80] [--detailed 12]
+
+Writes the figures into the manifest entries of both networks and docs/restore_crops.png, 1:1 crops:
+x4 on a photo, then on a painting (input shown pixel for pixel, bicubic, Real-ESRGAN, network,
+original); sigma 25 noise (noisy, non-local means, wavelet, network, original); JPEG q20 (JPEG,
+network, original).
+"""
+import argparse
+import math
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artstudio.models import registry  # noqa: E402
+from artstudio.models.restorer import DENOISE_FILE, UPSCALE_FILE, RestoreJob  # noqa: E402
+from artstudio.models.tensors import to_tensor  # noqa: E402
+from artstudio.weights import update_metrics  # noqa: E402
+from training.data import DATA_DIR, list_images, split  # noqa: E402
+from training.degradations import gaussian_noise, jpeg, to_image  # noqa: E402
+from training.degradations import to_tensor as chw_tensor  # noqa: E402
+from training.mobilenet_eval import MobileNetFeatures, content_distance  # noqa: E402
+
+SIZE = 192
+SIGMA = 25
+QUALITY = 20
+NLM_GRID = (10, 14, 18, 22, 26)
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def centre_crop(path: Path) -> Image.Image:
+    img = Image.open(path).convert("RGB")
+    if min(img.size) < SIZE:
+        img = img.resize((max(SIZE, img.width), max(SIZE, img.height)), Image.BICUBIC)
+    left, top = (img.width - SIZE) // 2, (img.height - SIZE) // 2
+    return img.crop((left, top, left + SIZE, top + SIZE))
+
+
+def psnr(a: Image.Image, b: Image.Image, luma: bool = False, border: int = 0) -> float:
+    if luma:
+        a, b = a.convert("YCbCr").getchannel(0), b.convert("YCbCr").getchannel(0)
+    x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if border:
+        x, y = x[border:-border, border:-border], y[border:-border, border:-border]
+    return 10 * math.log10(255 ** 2 / max(np.mean((x - y) ** 2), 1e-10))
+
+
+def nlm(image: Image.Image, h: float) -> Image.Image:
+    import cv2
+    bgr = np.asarray(image)[:, :, ::-1].copy()
+    return Image.fromarray(cv2.fastNlMeansDenoisingColored(bgr, None, h, h, 7, 21)[:, :, ::-1])
+
+
+def wavelet(image: Image.Image) -> Image.Image:
+    from skimage.restoration import denoise_wavelet
+    out = denoise_wavelet(np.asarray(image) / 255.0, channel_axis=-1, convert2ycbcr=True, method="BayesShrink",
+                          mode="soft", rescale_sigma=True)
+    return Image.fromarray((np.clip(out, 0, 1) * 255).round().astype(np.uint8))
+
+
+def mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 3)
+
+
+def enlargement(images: list[Image.Image], restorer, net: MobileNetFeatures, detailed: int) -> tuple[dict, list]:
+    methods = {"bicubic": lambda s: s.resize((SIZE, SIZE), Image.BICUBIC),
+               "lanczos": lambda s: s.resize((SIZE, SIZE), Image.LANCZOS),
+               "network": lambda s: restorer.upscale(s, 4),
+               "realesrgan_x4plus": lambda s: restorer.upscale(s, 4, upscaler="detailed")}
+    scores: dict[str, dict[str, list[float]]] = {m: {"psnr_y": [], "perceptual": []} for m in methods}
+    outputs: dict[str, list[Image.Image]] = {m: [] for m in methods}
+    for i, original in enumerate(images):
+        small = original.resize((SIZE // 4, SIZE // 4), Image.BICUBIC)
+        for name, method in methods.items():
+            if name == "realesrgan_x4plus" and i >= detailed:
+                continue
+            out = method(small)
+            outputs[name].append(out)
+            scores[name]["psnr_y"].append(psnr(out, original, luma=True, border=4))
+            scores[name]["perceptual"].append(content_distance(net, to_tensor(out), to_tensor(original)))
+    detailed_ref = {m: mean(scores[m]["psnr_y"][:detailed]) for m in ("bicubic", "network")}
+    result = {name: {k: mean(v) for k, v in s.items()} for name, s in scores.items()}
+    result["on_the_detailed_subset_psnr_y"] = detailed_ref
+    return result, outputs
+
+
+def cleaning(images: list[Image.Image], restorer) -> tuple[dict, dict]:
+    generator = torch.Generator().manual_seed(0)
+    noisy = [to_image(gaussian_noise(chw_tensor(img), SIGMA, generator)) for img in images]
+    best_h = max(NLM_GRID, key=lambda h: mean([psnr(nlm(n, h), o) for n, o in zip(noisy[:6], images[:6])]))
+    compressed = [jpeg(img, QUALITY) for img in images]
+    outputs = {"noisy": noisy, "nlm": [nlm(n, best_h) for n in noisy], "wavelet": [wavelet(n) for n in noisy],
+               "network_noise": [restorer.denoise(n) for n in noisy], "jpeg": compressed,
+               "network_jpeg": [restorer.denoise(c) for c in compressed]}
+    result = {name: mean([psnr(out, img) for out, img in zip(outs, images)]) for name, outs in outputs.items()}
+    return {f"sigma{SIGMA}": {"noisy": result["noisy"], f"opencv_nlm_h{best_h}": result["nlm"],
+                              "skimage_wavelet": result["wavelet"], "network": result["network_noise"]},
+            f"jpeg_q{QUALITY}": {"jpeg": result["jpeg"], "network": result["network_jpeg"]}}, outputs
+
+
+def crops_sheet(rows: list[list[Image.Image | None]], path: Path) -> None:
+    """Rows of equal-size tiles at 1:1 with a white gap (None leaves its place blank)."""
+    gap = 6
+    side = next(tile for tile in rows[0] if tile is not None).width
+    sheet = Image.new("RGB", (len(rows[0]) * (side + gap) - gap, len(rows) * (side + gap) - gap), "white")
+    for r, row in enumerate(rows):
+        for c, tile in enumerate(row):
+            if tile is not None:
+                sheet.paste(tile, (c * (side + gap), r * (side + gap)))
+    sheet.save(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=80)
+    parser.add_argument("--detailed", type=int, default=12, help="images also enlarged by Real-ESRGAN (slow)")
+    args = parser.parse_args()
+    half = args.images // 2
+    photos = split(list_images(DATA_DIR / "photos"))[1]
+    paintings = split(list_images(DATA_DIR / "wikiart-styles"))[1]
+    random.Random(0).shuffle(paintings)
+    paths = [p for pair in zip(photos[:half], paintings[:half]) for p in pair]     # alternate photo, painting
+    images = [centre_crop(p) for p in paths]
+    restorer, net = registry.get("restorer"), MobileNetFeatures()
+    enlarged, enlarged_outputs = enlargement(images, restorer, net, args.detailed)
+    print("x4", enlarged, flush=True)
+    cleaned, cleaned_outputs = cleaning(images, restorer)
+    print("clean", cleaned, flush=True)
+    rows = [[images[i].resize((SIZE // 4, SIZE // 4), Image.BICUBIC).resize((SIZE, SIZE), Image.NEAREST),
+             enlarged_outputs["bicubic"][i], enlarged_outputs["realesrgan_x4plus"][i],
+             enlarged_outputs["network"][i], images[i]] for i in (0, 1)]
+    rows += [[cleaned_outputs["noisy"][0], cleaned_outputs["nlm"][0], cleaned_outputs["wavelet"][0],
+              cleaned_outputs["network_noise"][0], images[0]],
+             [cleaned_outputs["jpeg"][1], None, None, cleaned_outputs["network_jpeg"][1], images[1]]]
+    DOCS.mkdir(exist_ok=True)
+    crops_sheet(rows, DOCS / "restore_crops.png")
+    common = {"eval_images": len(images), "eval_crop_px": SIZE, "eval_split": "validation photos and WikiArt paintings"}
+    update_metrics(UPSCALE_FILE, {"eval_x4": enlarged, **common})
+    update_metrics(DENOISE_FILE, {"eval_clean": cleaned, **common})
+
+
+if __name__ == "__main__":
+    main()
