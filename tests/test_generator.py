@@ -1,11 +1,12 @@
 """The painting generator: determinism, truncation, named directions that do what they say."""
 import pytest
 import torch
+from PIL import Image
 
 from artstudio.models import registry
 from artstudio.models.tensors import to_tensor
 from artstudio.recipe import read_recipe
-from conftest import needs_weights, run_training
+from conftest import FIXTURES, needs_weights, run_training
 
 trained = needs_weights("painting_gan.pt")
 
@@ -80,8 +81,26 @@ def test_recipe_restores_the_same_painting(generator, tmp_path):
     restored = generate.restore_painting(files[0])
     assert restored[0] == 42 and restored[1] == 0.6 and restored[2] == 1.5
     assert read_recipe(files[0])["params"]["sliders"][name] == 1.5
-    from PIL import Image
     assert Image.open(restored[-2][0]).tobytes() == Image.open(files[0]).tobytes()
+
+
+@trained
+def test_malformed_recipe_restores_nothing_wrong(generator, tmp_path):
+    import gradio as gr
+
+    from artstudio.recipe import make_recipe, save_png
+    from artstudio.tabs import generate
+    _, files, state = generate.new_painting(7, 0.7, *[0.0] * len(generator.direction_names))
+    image = Image.open(files[0])
+    short = save_png(image, tmp_path / "short.png", make_recipe("generate", "x", "", {"seed": 7, "w": [0.1] * 5}))
+    with pytest.raises(gr.Error, match="w \\(not a list of"):
+        generate.restore_painting(str(short))
+    odd = save_png(image, tmp_path / "odd.png", make_recipe("generate", "x", "", {
+        "seed": "seven", "truncation": float("nan"), "sliders": {"brightness": "high"}, "w": state["w"]}))
+    seed, truncation, *rest = generate.restore_painting(str(odd))
+    assert seed == 0 and truncation == 0.7 and rest[0] == 0.0        # defaults, not the bad values
+    with pytest.raises(gr.Error, match="no ArtStudio painting recipe"):
+        generate.restore_painting(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
 
 
 def test_gan_training_smoke(tiny_data, tmp_path):

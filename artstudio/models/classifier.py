@@ -1,6 +1,5 @@
 """Art-movement classifier: probabilities, Grad-CAM heat maps and embeddings for custom labels."""
 import torch
-import torchvision.transforms.v2.functional as TF
 from PIL import Image
 
 from artstudio.classes import MOVEMENTS
@@ -76,5 +75,6 @@ class MovementClassifier:
         (grad,) = torch.autograd.grad(logits[0, index], feature_map)
         cam = torch.relu((grad.mean((2, 3), keepdim=True) * feature_map).sum(1, keepdim=True))
         cam = cam / cam.max().clamp(min=1e-8)
-        cam = TF.resize(cam, [image.height, image.width], antialias=True)[0, 0].clamp(0, 1)
-        return TF.to_pil_image((cam * 255).round().to(torch.uint8).cpu())
+        cam = torch.nn.functional.interpolate(cam, size=(image.height, image.width), mode="bilinear",
+                                              antialias=True)[0, 0].clamp(0, 1)
+        return Image.fromarray((cam * 255).round().to(torch.uint8).cpu().numpy())

@@ -6,7 +6,6 @@ colour statistics in the spirit of Gram-matrix style descriptors). Blocks 0-13 s
 ImageNet values; blocks 14-18 and the head are trained by `training/train_classifier.py`.
 """
 import torch
-import torchvision
 from torch import nn
 
 STAT_BLOCKS = (3, 6, 10, 13)      # indices into mobilenet_v2().features whose outputs feed the statistics
@@ -42,6 +41,7 @@ class MovementNet(nn.Module):
 
     def __init__(self, num_classes: int) -> None:
         super().__init__()
+        import torchvision   # here, not at the top: importing it costs seconds the app's first page need not wait
         features = torchvision.models.mobilenet_v2().features
         self.trunk = nn.Sequential(*features[:TAIL_START])
         self.head = MovementHead(features, num_classes)
