@@ -6,16 +6,10 @@ A model that is not installed gives its one-line message and exit code 2.
 """
 import argparse
 import json
-import re
 import sys
-import time
 from pathlib import Path
 
 from artstudio.server import add_serve_arguments, serve
-
-
-def safe_stem(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem)[:80] or "image"
 
 
 class Run:
@@ -35,12 +29,6 @@ class Run:
         return 1 if self.failures else 0
 
 
-def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, round((time.perf_counter() - start) * 1000, 1)
-
-
 def load_model(name: str):
     from artstudio.models import registry
     from artstudio.weights import WeightsError
@@ -49,31 +37,6 @@ def load_model(name: str):
     except WeightsError as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2)
-
-
-def cmd_classify(args: argparse.Namespace, run: Run) -> None:
-    from artstudio.imageio import ImageError, open_image
-    classifier = load_model("classifier")
-    label_set = None
-    if args.labels:
-        from artstudio.models.classifier import EMBEDDING_DIM
-        from artstudio.models.custom_labels import LabelSetError, LabelStore
-        try:
-            label_set = LabelStore().load(args.labels, EMBEDDING_DIM)
-        except LabelSetError as err:
-            raise SystemExit(f"error: {err}")
-    for path in args.images:
-        try:
-            image = open_image(path).image
-        except ImageError as err:
-            run.error(str(err))
-            continue
-        if label_set is None:
-            top, ms = timed(classifier.top, image, args.top)
-        else:
-            top, ms = timed(classifier.top_custom, label_set, image, args.top)
-        run.emit({"path": str(path), "top": [{"label": label, "prob": round(p, 6)} for label, p in top], "ms": ms},
-                 f"{path}: " + ", ".join(f"{label} {p:.1%}" for label, p in top))
 
 
 def parse_directions(items: list[str]) -> dict[str, float]:
@@ -90,6 +53,7 @@ def parse_directions(items: list[str]) -> dict[str, float]:
 
 
 def cmd_generate(args: argparse.Namespace, run: Run) -> None:
+    from artstudio.jobs import timed
     from artstudio.recipe import make_recipe, save_png
     sliders = parse_directions(args.direction)
     generator = load_model("generator")
@@ -105,99 +69,34 @@ def cmd_generate(args: argparse.Namespace, run: Run) -> None:
         run.emit({"path": str(out), "seed": seed, "ms": ms}, f"seed {seed} -> {out} ({ms:.0f} ms)")
 
 
-def resolve_style(value: str):
-    from PIL import Image
-
-    from artstudio import presets
-    from artstudio.imageio import open_image
-    if Path(value).exists():
-        return open_image(value).image
-    matches = [f for f in presets.PRESETS if f.startswith(value) or Path(f).stem == value]
-    if len(matches) != 1:
-        names = ", ".join(Path(f).stem for f in presets.PRESETS)
-        raise SystemExit(f"error: --style {value!r} is neither an image file nor one preset of: {names}")
-    return Image.open(presets.FOLDER / matches[0]).convert("RGB")
+def human_line(command: str, path: str, record: dict) -> str:
+    if command == "classify":
+        return f"{path}: " + ", ".join(f"{t['label']} {t['prob']:.1%}" for t in record["top"])
+    return f"{path} -> {record['path']} ({record['ms']:.0f} ms)"
 
 
-def cmd_stylize(args: argparse.Namespace, run: Run) -> None:
-    from artstudio.imageio import ImageError, open_image
-    from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
-    from artstudio.recipe import make_recipe, save_png
-    steps = args.steps or DETAILED_STEPS
-    style = resolve_style(args.style)
-    stylizer = load_model("stylizer")
-    styles = [StyleSource(style)]
-    for path in args.contents:
-        try:
-            content = open_image(path).image
-            result, ms = timed(stylizer.stylize, content, styles, args.strength, args.size, args.preserve_color)
-            if args.mode == "detailed":
-                refined, more = timed(stylizer.refine, content, styles, result, args.strength, args.size,
-                                      steps, args.preserve_color)
-                result, ms = refined, ms + more
-        except (ImageError, ValueError) as err:
-            run.error(str(err))
-            continue
-        params = {"style": args.style, "strength": args.strength, "size": args.size, "mode": args.mode,
-                  "preserve_color": args.preserve_color}
-        out = save_png(result, args.out / f"{safe_stem(Path(path))}_stylized.png",
-                       make_recipe("stylize", f"{stylizer.name} ({args.mode})", stylizer.sha256, params))
-        run.emit({"path": str(out), "content": str(path), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
-
-
-def cmd_inpaint(args: argparse.Namespace, run: Run) -> None:
-    from artstudio.imageio import ImageError, flatten_alpha, open_image
-    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
-    from artstudio.recipe import make_recipe, save_png
-    if args.method == "network":
-        inpainter = load_model("inpainter")
-        fill, name, sha = inpainter.fill, inpainter.name, inpainter.sha256
-    else:
-        fill, name, sha = classical_fill, "harmonic-fill", ""
-    for path in args.images:
-        path = Path(path)
-        mask_path = args.masks / f"{path.stem}.png"
-        try:
-            image = flatten_alpha(open_image(path, keep_alpha=True).image)
-            if not mask_path.exists():
-                raise ImageError(f"{path.name}: no mask found at {mask_path}")
-            mask, notes = binary_mask(open_image(mask_path, keep_alpha=True, max_pixels=1 << 40).image, image.size)
-            for note in notes:
-                print(f"note: {note}", file=sys.stderr)
-            result, ms = timed(fill, image, mask)
-        except (ImageError, MaskError) as err:
-            run.error(str(err))
-            continue
-        out = save_png(result, args.out / f"{safe_stem(path)}_filled.png",
-                       make_recipe("inpaint", name, sha, {"method": args.method}))
-        run.emit({"path": str(out), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
-
-
-def cmd_restore(args: argparse.Namespace, run: Run) -> None:
-    from artstudio.imageio import ImageError, open_image
-    from artstudio.models.restorer import RestoreJob
-    from artstudio.recipe import make_recipe, save_png
+def cmd_items(args: argparse.Namespace, run: Run) -> None:
+    """classify, stylize, inpaint, restore: every input through artstudio.jobs, one record each."""
+    from artstudio.jobs import ItemError, prepare
+    from artstudio.models.custom_labels import LabelSetError
     from artstudio.weights import WeightsError
-    job = (RestoreJob(clean=args.strength) if args.task == "denoise"
-           else RestoreJob(scale=args.scale, upscaler=args.model))
-    restorer = load_model("restorer")
+    try:
+        process = prepare(args.command, args)
+    except WeightsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2)
+    except (LabelSetError, ValueError) as err:
+        raise SystemExit(f"error: {err}")
     for path in args.images:
-        path = Path(path)
         try:
-            image = open_image(path).image
-            job.validate(image.size)
-            result, ms = timed(restorer.restore, image, job)
+            record = process(Path(path), getattr(args, "out", None))
+        except ItemError as err:
+            run.error(str(err))
+            continue
         except WeightsError as err:
             print(f"error: {err}", file=sys.stderr)
             raise SystemExit(2)
-        except (ImageError, ValueError) as err:
-            run.error(str(err) if str(err).startswith(path.name) else f"{path.name}: {err}")
-            continue
-        params = {"task": args.task, "strength": job.clean, "scale": job.scale, "upscaler": args.model,
-                  "input_size": list(image.size)}
-        out = save_png(result, args.out / f"{safe_stem(path)}.png",
-                       make_recipe("restore", restorer.name, restorer.weights_for(job), params))
-        run.emit({"path": str(out), "input": str(path), "ms": ms}, f"{path} -> {out} ({ms:.0f} ms)")
+        run.emit(record, human_line(args.command, path, record))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("stylize", help="transfer a style onto pictures")
-    p.add_argument("contents", nargs="+")
+    p.add_argument("images", nargs="+", metavar="CONTENT")
     p.add_argument("--style", required=True, help="an image file or a preset name (e.g. van-gogh)")
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
@@ -264,7 +163,5 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "out", None):
         args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.json)
-    commands = {"classify": cmd_classify, "generate": cmd_generate, "stylize": cmd_stylize, "inpaint": cmd_inpaint,
-                "restore": cmd_restore}
-    commands[args.command](args, run)
+    (cmd_generate if args.command == "generate" else cmd_items)(args, run)
     return run.exit_code()

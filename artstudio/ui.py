@@ -227,7 +227,7 @@ def restore_tab() -> None:
         with gr.Column():
             picture = ImageUpload(label="Picture to restore", height=360, elem_id="restore-input")
             task = gr.Radio(list(restore.TASKS), value="Clean, then enlarge x2", label="What to do")
-            strength = SliderInput(0, 1, value=1.0, step=0.05, label="Cleaning strength (0 = leave as it is)")
+            strength = SliderInput(0, 1, value=0.7, step=0.05, label="Cleaning strength (0 = leave as it is)")
             upscaler = gr.Radio(list(restore.UPSCALERS), value=next(iter(restore.UPSCALERS)), label="Upscaler")
             with gr.Row():
                 go = gr.Button("Restore", variant="primary")

@@ -64,7 +64,10 @@ def measure() -> dict:
                                  1.0, False, 1024, None],
                     "/inpaint": [{"background": handle_file(str(path)), "layers": [], "composite": None},
                                  handle_file(mask), "Network (trained U-Net)"],
+                    "/restore": [handle_file(str(path)), "Clean (noise and JPEG blocks)", 1.0, "Fast (trained here)"],
                     "/classify_batch": [[handle_file(str(path))]]}.items():
+                if endpoint not in available:
+                    continue
                 try:
                     client.predict(*args, api_name=endpoint)
                     outcomes[f"{endpoint} {name}"] = "ok"

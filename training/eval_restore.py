@@ -150,7 +150,7 @@ def main() -> None:
     DOCS.mkdir(exist_ok=True)
     crops_sheet(rows, DOCS / "restore_crops.png")
     common = {"eval_images": len(images), "eval_crop_px": SIZE, "eval_split": "validation photos and WikiArt paintings"}
-    update_metrics(UPSCALE_FILE, {"eval_x4": enlarged, **common})
+    update_metrics(UPSCALE_FILE, {"eval_x4": dict(enlarged, detailed_images=args.detailed), **common})
     update_metrics(DENOISE_FILE, {"eval_clean": cleaned, **common})
 
 

@@ -82,10 +82,12 @@ class Restorer:
             net, scale, tile = self.upscaler, 4, ENLARGE_TILE
 
         def network(t: torch.Tensor) -> torch.Tensor:
-            return net(t.to(self.device).contiguous(memory_format=torch.channels_last))
+            # no_grad per tile, not around the generator: Gradio resumes generators on other threads,
+            # where a grad mode entered before a yield would not hold
+            with torch.no_grad():
+                return net(t.to(self.device).contiguous(memory_format=torch.channels_last))
 
-        with torch.inference_mode():
-            yield from tile_steps(network, x, scale=scale, tile=tile, overlap=OVERLAP, multiple=net.multiple)
+        yield from tile_steps(network, x, scale=scale, tile=tile, overlap=OVERLAP, multiple=net.multiple)
 
     def steps(self, image: Image.Image, job: RestoreJob) -> Iterator[tuple[float, Image.Image | None]]:
         """Yields (fraction done, None) as tiles finish, then (1.0, the restored picture)."""
