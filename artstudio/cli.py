@@ -99,16 +99,38 @@ def cmd_items(args: argparse.Namespace, run: Run) -> None:
         run.emit(record, human_line(args.command, path, record))
 
 
+TASK_HELP = {"classify": "art movements of paintings", "stylize": "transfer a style onto pictures",
+             "inpaint": "fill masked regions", "restore": "clean noise and JPEG blocks out of pictures, or enlarge them"}
+
+
+def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
+    """The options of classify, stylize, inpaint and restore, shared by the plain and the batch forms."""
+    if command == "classify":
+        p.add_argument("--top", type=int, default=3)
+        p.add_argument("--labels", help="a saved custom label set instead of the 11 movements")
+    elif command == "stylize":
+        p.add_argument("--style", required=True, help="an image file or a preset name (e.g. van-gogh)")
+        p.add_argument("--strength", type=float, default=1.0)
+        p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
+        p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
+        p.add_argument("--steps", type=int, help="optimisation steps in detailed mode (default 20)")
+        p.add_argument("--preserve-color", action="store_true")
+    elif command == "inpaint":
+        p.add_argument("--masks", type=Path, required=True, help="folder with a PNG mask per image (same stem)")
+        p.add_argument("--method", choices=["network", "classical"], default="network",
+                       help="the trained network (default: measures better) or the classical harmonic fill")
+    elif command == "restore":
+        p.add_argument("--task", choices=["denoise", "upscale"], required=True)
+        p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
+        p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
+        p.add_argument("--model", choices=["fast", "detailed"], default="fast",
+                       help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 80x slower)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m artstudio", description="ArtStudio from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the web app (same as app.py)"))
-
-    p = sub.add_parser("classify", help="art movements of paintings")
-    p.add_argument("images", nargs="+")
-    p.add_argument("--top", type=int, default=3)
-    p.add_argument("--labels", help="a saved custom label set instead of the 11 movements")
-    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("generate", help="new paintings from the GAN")
     p.add_argument("--seed", type=int, default=0)
@@ -118,35 +140,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("stylize", help="transfer a style onto pictures")
-    p.add_argument("images", nargs="+", metavar="CONTENT")
-    p.add_argument("--style", required=True, help="an image file or a preset name (e.g. van-gogh)")
-    p.add_argument("--strength", type=float, default=1.0)
-    p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
-    p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
-    p.add_argument("--steps", type=int, help="optimisation steps in detailed mode (default 20)")
-    p.add_argument("--preserve-color", action="store_true")
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--json", action="store_true")
+    for command, help_text in TASK_HELP.items():
+        p = sub.add_parser(command, help=help_text)
+        p.add_argument("images", nargs="+", metavar="IMAGE")
+        add_task_options(p, command)
+        if command != "classify":
+            p.add_argument("--out", type=Path, required=True)
+        p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("inpaint", help="fill masked regions")
-    p.add_argument("images", nargs="+")
-    p.add_argument("--masks", type=Path, required=True, help="folder with a PNG mask per image (same stem)")
-    p.add_argument("--method", choices=["network", "classical"], default="network",
-                   help="the trained network (default: measures better) or the classical harmonic fill")
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("restore", help="clean noise and JPEG blocks out of pictures, or enlarge them")
-    p.add_argument("images", nargs="+")
-    p.add_argument("--task", choices=["denoise", "upscale"], required=True)
-    p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
-    p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
-    p.add_argument("--model", choices=["fast", "detailed"], default="fast",
-                   help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 80x slower)")
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--json", action="store_true")
+    batch = sub.add_parser("batch", help="a whole collection on Ray (pip install -r requirements-scale.txt)")
+    tasks = batch.add_subparsers(dest="task_command", required=True)
+    for command, help_text in TASK_HELP.items():
+        p = tasks.add_parser(command, help=help_text)
+        p.add_argument("src", type=Path, help="a folder of pictures (searched recursively) or a file listing them")
+        add_task_options(p, command)
+        p.add_argument("--out", type=Path, required=True, help="outputs and results.parquet / results.csv")
+        p.add_argument("--address", help="a Ray cluster: auto, HOST:6379 or ray://HOST:10001 (default: start one here)")
+        p.add_argument("--workers", type=int, default=2, help="actors, each with the model loaded once")
+        p.add_argument("--batch-size", type=int, default=8)
     return parser
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    try:
+        from artstudio import batch
+    except ImportError:
+        print("error: batch needs Ray: pip install -r requirements-scale.txt", file=sys.stderr)
+        return 2
+    options = {k: v for k, v in vars(args).items()
+               if k not in ("command", "task_command", "src", "out", "address", "workers", "batch_size")}
+    rows = batch.run(args.task_command, args.src, args.out.resolve(), options, args.address, args.workers,
+                     args.batch_size)
+    return 1 if (rows["error"] != "").any() else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         serve(args)
         return 0
+    if args.command == "batch":
+        return cmd_batch(args)
     if args.command == "stylize" and not 64 <= args.size <= 1024:
         print("error: --size must be between 64 and 1024", file=sys.stderr)
         return 1
