@@ -9,8 +9,11 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for your network)")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        help="address to listen on (0.0.0.0 for your network)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)))
+    parser.add_argument("--root-path", default=os.environ.get("GRADIO_ROOT_PATH", ""),
+                        help="the URL prefix when served behind a reverse proxy, e.g. /artstudio")
     parser.add_argument("--share", action="store_true", help="also ask for a public gradio.live link (needs --auth)")
     parser.add_argument("--share-without-auth", action="store_true",
                         help="allow --share without --auth: anyone with the link can use this machine")
@@ -61,7 +64,8 @@ def serve(args: argparse.Namespace) -> None:
     app = build_app()
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
     kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=upload_limit_bytes(args),
-                  allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"])
+                  allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"],
+                  root_path=args.root_path or None)
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
     threading.Thread(target=registry.warm_up, name="warm-up", daemon=True).start()   # page first, models after
     if args.share:

@@ -4,7 +4,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from artstudio.models import registry
-from artstudio.models.classical_fill import harmonic_fill
+from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
 from artstudio.models.tensors import to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from artstudio.models.classical_fill import harmonic_fill
+from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
 from artstudio.weights import load_into, weights_sha

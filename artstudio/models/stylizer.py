@@ -22,7 +22,7 @@ from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_mom
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import load_into, weights_sha
 
-MIN_CONTENT_SIDE = 32          # the short side after resizing: the loss networks pool it down 32x
+MIN_CONTENT_SIDE = 16          # the short side after resizing: the encoder pools it 4x and pads by reflection
 VGG_FILE = "vgg16_hed_conv4_2.pt"
 DECODER_FILE = "style_decoder.pt"
 EFFICIENTNET_FILE = "efficientnet_lite0_imagenet.pt"

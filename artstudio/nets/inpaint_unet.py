@@ -1,6 +1,6 @@
 """Inpainting network: a small U-Net whose bottleneck uses dilated residual blocks for wide context.
 
-The hole is first given the smooth harmonic fill (artstudio/models/classical_fill.py); the U-Net sees
+The hole is first given the smooth harmonic fill (artstudio/nets/harmonic_fill.py); the U-Net sees
 that plus the mask and predicts a correction on top of it. With its output layer at zero it *is* the
 harmonic fill, so training can only start from the classical baseline and improve on it.
 Input: RGB in [0, 1] (hole content ignored) and the mask (1 = fill); output: RGB in [0, 1].
@@ -9,7 +9,7 @@ The caller keeps every pixel outside the mask from the input; only the hole come
 import torch
 from torch import nn
 
-from artstudio.models.classical_fill import harmonic_fill
+from artstudio.nets.harmonic_fill import harmonic_fill
 
 
 def conv_block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:

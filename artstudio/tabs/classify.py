@@ -38,11 +38,11 @@ def overlay(image: Image.Image | None, heat: Image.Image | None, opacity: float)
     return Image.blend(image.convert("RGB"), heat_colours(heat), max(0.0, min(1.0, opacity)))
 
 
-def classify_image(path: str | None, top_k: int, opacity: float):
+def classify_image(painting: str | None, top_k: int, opacity: float):
     """Top-k movements (as a gr.Label dict), the heat-map overlay, and state for the opacity slider."""
     top_k = number(top_k, "Movements to show", 1, len(MOVEMENTS), integer=True)
     opacity = number(opacity, "Heat map opacity", 0, 1)
-    loaded = load_upload(path, "a painting")
+    loaded = load_upload(painting, "a painting")
     show_notes(loaded.notes)
     classifier = model("classifier")
     top = classifier.top(loaded.image, top_k)

@@ -13,23 +13,18 @@ from artstudio.tabs.common import load_upload, model, one_of, region_mask, show_
 METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmonic fill)": "classical"}
 
 
-def fill(editor_value: dict | None, mask_upload: str | None, method_label: str):
+def fill(editor: dict | None, mask_file: str | None, method: str):
     """Returns (before/after pair, result path for download, mask path for download)."""
-    if not isinstance(editor_value, dict) or not editor_value.get("background"):
+    if not isinstance(editor, dict) or not editor.get("background"):
         raise gr.Error("Please upload an image into the editor first.")
-    method = METHOD_LABELS.get(method_label, method_label)
-    one_of(method, "Method", METHODS)
-    loaded = load_upload(editor_value["background"], "an image", keep_alpha=True)
+    method = one_of(METHOD_LABELS.get(method, method), "Method", METHODS)
+    loaded = load_upload(editor["background"], "an image", keep_alpha=True)
     image = flatten_alpha(loaded.image)
-    notes = list(loaded.notes)
-    if mask_upload:
-        mask_source = load_upload(mask_upload, "a mask", keep_alpha=True).image
-    else:
-        mask_source = region_mask(editor_value)
+    mask_source = load_upload(mask_file, "a mask", keep_alpha=True).image if mask_file else region_mask(editor)
     if mask_source is None:
         raise gr.Error("Paint over the part to repair with the brush (or upload a mask) first.")
     mask, mask_notes = binary_mask(mask_source, image.size)
-    show_notes(notes + mask_notes)
+    show_notes(loaded.notes + mask_notes)
     try:
         if method == "network":
             inpainter = model("inpainter")
@@ -38,8 +33,9 @@ def fill(editor_value: dict | None, mask_upload: str | None, method_label: str):
             name, sha, result = "harmonic-fill", "", classical_fill(image, mask)
     except MaskError as err:
         raise gr.Error(str(err))
+    filled_share = round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)
     recipe = make_recipe("inpaint", name, sha, {"method": method, "size": list(image.size),
-                                                   "mask_fraction": round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)})
+                                                   "mask_fraction": filled_share})
     result_path = save_png(result, output_path("inpaint"), recipe)
     mask_path = output_path("inpaint-masks")
     mask.save(mask_path)

@@ -40,10 +40,10 @@ def zoom_pair(before: Image.Image, after: Image.Image, centre: tuple[int, int] |
     return pair
 
 
-def restore(path: str | None, task: str, strength: float, upscaler: str, progress=gr.Progress()):
+def restore(picture: str | None, task: str, strength: float, upscaler: str, progress=gr.Progress()):
     """Yields nothing new while tiles run (so Cancel can stop it), then (result, before/after, 1:1 zoom, download)."""
     job = job_for(task, strength, upscaler)
-    loaded = load_upload(path, "a picture to restore")
+    loaded = load_upload(picture, "a picture to restore")
     show_notes(loaded.notes)
     restorer = model("restorer")
     image = loaded.image
@@ -67,9 +67,9 @@ def restore(path: str | None, task: str, strength: float, upscaler: str, progres
     yield str(saved), (before, result), zoom_pair(image, result), str(saved)
 
 
-def zoom_at(path: str | None, result_path: str | None, evt: gr.SelectData):
+def zoom_at(picture: str | None, result_path: str | None, evt: gr.SelectData):
     """Clicking the result shows that spot at 1:1 beside the input."""
-    if not path or not result_path:
+    if not picture or not result_path:
         raise gr.Error("Restore a picture first, then click the result where you want to look closely.")
-    image, result = load_upload(path).image, load_upload(result_path).image
+    image, result = load_upload(picture).image, load_upload(result_path).image
     return zoom_pair(image, result, (int(evt.index[0]), int(evt.index[1])))

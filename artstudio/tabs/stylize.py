@@ -46,23 +46,26 @@ def _save(result: Image.Image, content: Image.Image, mode: str, params: dict) ->
     return str(path), (before, result), str(path)
 
 
-def _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, region):
-    loaded = load_upload(content_path, "a content picture")
+def _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3, weight_3,
+            strength, preserve_color, size, region):
+    loaded = load_upload(content, "a content picture")
     show_notes(loaded.notes)
-    styles, described = resolve_styles([(s1, u1, w1), (s2, u2, w2), (s3, u3, w3)])
+    styles, described = resolve_styles([(style_1, upload_1, weight_1), (style_2, upload_2, weight_2),
+                                        (style_3, upload_3, weight_3)])
     mask = region_mask(region)
     size = number(size, "Output long side", min(SIZES), max(SIZES), integer=True)
     if size not in SIZES:
         raise gr.Error(f"Output long side must be one of {', '.join(map(str, SIZES))} px; got {size}.")
-    params = {"styles": described, "strength": number(strength, "Strength", 0, 1), "preserve_color": bool(preserve),
-              "size": size, "region": mask is not None}
+    params = {"styles": described, "strength": number(strength, "Strength", 0, 1),
+              "preserve_color": bool(preserve_color), "size": size, "region": mask is not None}
     return loaded.image, styles, mask, params
 
 
-def stylize_fast(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, region=None):
+def stylize_fast(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3, weight_3,
+                 strength, preserve_color, size, region=None):
     """Fast mode: returns (result path, before/after pair, download path)."""
-    content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
-                                            strength, preserve, size, region)
+    content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
+                                            style_3, upload_3, weight_3, strength, preserve_color, size, region)
     try:
         result = model("stylizer").stylize(content, styles, params["strength"], params["size"],
                                            params["preserve_color"], mask)
@@ -71,11 +74,11 @@ def stylize_fast(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, pre
     return _save(result, content, "fast", params)
 
 
-def stylize_detailed(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3, strength, preserve, size, steps,
-                     region=None, progress=gr.Progress()):
+def stylize_detailed(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3,
+                     weight_3, strength, preserve_color, size, steps, region=None, progress=gr.Progress()):
     """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
-    content, styles, mask, params = _inputs(content_path, s1, u1, w1, s2, u2, w2, s3, u3, w3,
-                                            strength, preserve, size, region)
+    content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
+                                            style_3, upload_3, weight_3, strength, preserve_color, size, region)
     steps = number(steps, "Refine steps", 10, 200, integer=True)
     strength, size = params["strength"], params["size"]
     stylizer = model("stylizer")
