@@ -183,22 +183,26 @@ def restore_card(clean: dict, enlarge: dict, detailed: dict | None) -> str:
     paragraphs = []
     if "eval_x4" in em and "eval_clean" in cm:     # training/eval_restore.py writes both together
         x4 = em["eval_x4"]
-        rows = [[name.replace("_", " "), x4[name]["psnr_y"], x4[name]["perceptual"]]
-                for name in ("bicubic", "lanczos", "network", "realesrgan_x4plus")]
-        subset = x4["on_the_detailed_subset_psnr_y"]
+        rows = [[kind, name.replace("_", " "), x4[kind][name]["psnr_y"], x4[kind][name]["perceptual"]]
+                for kind in ("photos", "paintings") for name in ("bicubic", "lanczos", "network")]
+        subset = [[kind, name.replace("_", " "), x4[f"{kind}_detailed_subset"][name]["psnr_y"],
+                   x4[f"{kind}_detailed_subset"][name]["perceptual"]]
+                  for kind in ("photos", "paintings") for name in ("bicubic", "network", "realesrgan_x4plus")]
         noise_key, jpeg_key = (next(k for k in cm["eval_clean"] if k.startswith(p)) for p in ("sigma", "jpeg"))
         noise, blocks = cm["eval_clean"][noise_key], cm["eval_clean"][jpeg_key]
         noise_order = sorted(noise, key=lambda k: (k != "noisy", k == "network", k))     # input first, ours last
         paragraphs = [
             f"{em['eval_images']} held-out {em['eval_split']} ({em['eval_crop_px']} px centre crops, never trained "
             "on), `training/eval_restore.py`. Enlargement x4 of a bicubic x4 reduction (PSNR on luma, 4 px border "
-            "left out, higher is better; perceptual = MobileNetV2 content distance, lower is better; Real-ESRGAN "
-            f"on the first {x4.get('detailed_images', 12)} crops only, where bicubic scores {subset['bicubic']} and "
-            f"the network {subset['network']}):",
-            table(["method", "PSNR-Y (dB)", "perceptual"], rows),
+            "left out, higher is better; perceptual = MobileNetV2 content distance, lower is better):",
+            table(["collection", "method", "PSNR-Y (dB)", "perceptual"], rows),
+            f"Against Real-ESRGAN x4plus (the detailed upscaler) on the first {x4['detailed_images']} photos and "
+            f"{x4['detailed_images']} paintings, the others scored on the same crops:",
+            table(["collection", "method", "PSNR-Y (dB)", "perceptual"], subset),
             f"Cleaning (PSNR in dB on RGB, higher is better): Gaussian noise {noise_key.replace('sigma', 'sigma ')} "
             "on the 0-255 scale, and JPEG at " + jpeg_key.replace("jpeg_q", "quality ") + ":",
-            table(["damage"] + [k.replace("_", " ") for k in noise_order], [[noise_key] + [noise[k] for k in noise_order]]),
+            table(["damage"] + [k.replace("_", " ") for k in noise_order],
+                  [[noise_key] + [noise[k] for k in noise_order]]),
             table(["damage", "jpeg", "network"], [[jpeg_key, blocks["jpeg"], blocks["network"]]]),
             "![1:1 crops](docs/restore_crops.png)",
             "1:1 crops. Rows 1-2, x4 on a photo and a painting: the input pixel for pixel, bicubic, Real-ESRGAN, "
