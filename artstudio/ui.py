@@ -3,11 +3,16 @@ import gradio as gr
 
 from artstudio import __version__, presets
 from artstudio.models import registry
-from artstudio.tabs import classify, generate, inpaint, restore, stylize
+from artstudio.tabs import classify, common, generate, inpaint, restore, stylize
 from artstudio.tabs.common import status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
 MODEL_GROUP = "model"      # one queue slot shared by every model call
+TAB_NAMES = {"classify": "Classify", "generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint",
+             "restore": "Restore"}
+SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
+                "stylize": ["inpaint", "restore", "classify"], "inpaint": ["stylize", "restore", "classify"],
+                "restore": ["stylize", "inpaint", "classify"]}
 
 
 def model_concurrency() -> int:
@@ -26,7 +31,7 @@ def _model_step(trigger, fn, inputs, outputs, **kwargs):
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
-def classify_tab() -> None:
+def classify_tab() -> dict:
     gr.Markdown(status_markdown("classifier", "Which of 11 art movements is a painting closest to, and where "
                                 "in the picture does the evidence lie?"))
     with gr.Tab("One painting"):
@@ -52,6 +57,7 @@ def classify_tab() -> None:
     with gr.Tab("Your own labels") as own_labels:
         chosen = custom_labels_tab()
     own_labels.select(classify.refresh_label_sets, chosen, chosen, api_visibility="private", queue=False)
+    return {"input": image, "sends": {}}
 
 
 def custom_labels_tab() -> gr.Dropdown:
@@ -100,7 +106,7 @@ def style_slot(index: int, default: str) -> tuple:
     return choice, upload, weight
 
 
-def stylize_tab() -> None:
+def stylize_tab() -> dict:
     gr.Markdown(status_markdown("stylizer", "Put a photo or sketch in, pick a painting's style (a preset, or "
                                 "*My uploaded image*), get a result in about a second; **Refine** spends longer "
                                 "for a richer rendering."))
@@ -132,6 +138,7 @@ def stylize_tab() -> None:
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
             compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
             download = gr.File(label="Download PNG (with recipe)", interactive=False)
+            sends = send_buttons("stylize")
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
     _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
@@ -143,9 +150,10 @@ def stylize_tab() -> None:
     content.upload(stylize.restore_settings, content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
                    api_visibility="private", queue=False)
     content.change(stylize.region_background, content, region, api_visibility="private", queue=False)
+    return {"input": content, "result": result, "sends": sends}
 
 
-def inpaint_tab() -> None:
+def inpaint_tab() -> dict:
     gr.Markdown(status_markdown("inpainter", "Brush over a scratch, stain or unwanted object and press "
                                 "**Fill**. Pixels you did not paint stay exactly as they were."))
     with gr.Row():
@@ -162,11 +170,13 @@ def inpaint_tab() -> None:
             result = gr.File(label="Download result (full resolution, with recipe)", interactive=False,
                              elem_id="inpaint-result")
             mask_file = gr.File(label="Download the mask", interactive=False)
+            sends = send_buttons("inpaint")
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
     again.click(inpaint.continue_editing, result, editor, api_visibility="private")
+    return {"input": editor, "result": result, "sends": sends}
 
 
-def generate_tab() -> None:
+def generate_tab() -> dict:
     gr.Markdown(status_markdown("generator", "New Impressionist paintings from a GAN trained here. Roll a seed, "
                                 "steer it with the sliders (each named after what it measurably changes), "
                                 "make variations, or blend two seeds. Native size 128x128 px, shown at 512 px."))
@@ -186,7 +196,9 @@ def generate_tab() -> None:
         with gr.Column():
             painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
                                 interactive=False, format="png", height=512, elem_id="generate-painting")
-            downloads = gr.File(label="Download native and upscaled PNG (with recipe)", file_count="multiple", interactive=False)
+            downloads = gr.File(label="Download native and enlarged PNG (with recipe)", file_count="multiple",
+                                interactive=False)
+            sends = send_buttons("generate")
     with gr.Accordion("Variations", open=True):
         with gr.Row():
             with gr.Column(scale=1):
@@ -217,9 +229,10 @@ def generate_tab() -> None:
     _model_step(grid.select, generate.pick_variation, [state, variation_ws], outputs + sliders)
     _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
     _model_step(restore_from.upload, generate.restore_painting, restore_from, [seed, truncation, *sliders, *outputs])
+    return {"input": None, "result": painting, "sends": sends}
 
 
-def restore_tab() -> None:
+def restore_tab() -> dict:
     gr.Markdown(status_markdown("restorer", "Take the noise and JPEG blocks out of an old scan or web copy, and "
                                 "enlarge a small picture x2 or x4 for print. Click the result to compare a spot "
                                 "at 1:1."))
@@ -239,23 +252,44 @@ def restore_tab() -> None:
             zoom = gr.Image(label="1:1: input (left) and result (right)", type="pil", interactive=False,
                             format="png")
             download = gr.File(label="Download PNG (full size, with recipe)", interactive=False)
+            sends = send_buttons("restore")
     run = _event(go.click, restore.restore, [picture, task, strength, upscaler], [result, compare, zoom, download],
                  "restore", show_progress_on=[result])
     cancel.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
     result.select(restore.zoom_at, [picture, result], zoom, api_visibility="private", queue=False)
+    return {"input": picture, "result": result, "sends": sends}
+
+
+def send_buttons(source: str) -> dict[str, gr.Button]:
+    """A row of "Send to ..." buttons under a tab's result (wired in build_app, once every tab exists)."""
+    with gr.Row():
+        return {target: gr.Button(f"Send to {TAB_NAMES[target]}", size="sm", elem_id=f"send-{source}-{target}")
+                for target in SEND_TARGETS[source]}
+
+
+def wire_sends(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
+    """Each "Send to" button puts its tab's result into the target tab's input and switches to it."""
+    for source, part in parts.items():
+        for target, button in part["sends"].items():
+            button.click(send_to(target), part["result"], [parts[target]["input"], tabs], api_visibility="private",
+                         queue=False)
+
+
+def send_to(target: str):
+    def send(path: str | list | None):
+        return common.picture_for(path, editor=target == "inpaint"), gr.Tabs(selected=target)
+    return send
 
 
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="ArtStudio") as app:
         gr.Markdown(f"# ArtStudio\nDeep learning on your own images, on your own machine. Version {__version__}.")
-        with gr.Tab("Classify"):
-            classify_tab()
-        with gr.Tab("Generate"):
-            generate_tab()
-        with gr.Tab("Style transfer"):
-            stylize_tab()
-        with gr.Tab("Inpaint"):
-            inpaint_tab()
-        with gr.Tab("Restore"):
-            restore_tab()
+        builders = {"classify": classify_tab, "generate": generate_tab, "stylize": stylize_tab,
+                    "inpaint": inpaint_tab, "restore": restore_tab}
+        parts = {}
+        with gr.Tabs() as tabs:
+            for tab_id, build in builders.items():
+                with gr.Tab(TAB_NAMES[tab_id], id=tab_id):
+                    parts[tab_id] = build()
+        wire_sends(tabs, parts)
     return app.queue(max_size=16, default_concurrency_limit=model_concurrency())

@@ -78,3 +78,32 @@ def test_restore_in_browser(tmp_path):
         assert page.locator("text=Traceback").count() == 0
     width, height = Image.open(painting).size
     assert Image.open(tmp_path / "restored.png").size == (2 * width, 2 * height)
+
+
+@needs_weights("painting_gan.pt")
+@needs_weights("style_decoder.pt")
+@needs_weights("restore_upscale_x4.pt")
+@needs_weights("restore_denoise.pt")
+def test_send_a_painting_from_tab_to_tab(tmp_path):
+    """Generate -> send to Style transfer -> stylize -> send to Restore -> restore: no download, no upload."""
+    with running_app() as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Generate").first.click()
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.locator("#generate-painting img").first.wait_for(timeout=120_000)
+        page.locator("#send-generate-stylize").click()
+        page.locator("#stylize-content img").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Stylize", exact=True).click()
+        page.locator("#stylize-result img").first.wait_for(timeout=120_000)
+        page.locator("#send-stylize-restore").click()
+        page.locator("#restore-input img").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Restore", exact=True).click()
+        page.locator("#restore-result img").first.wait_for(timeout=120_000)
+        link = page.locator("a[download]").last
+        link.wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            link.click()
+        download.value.save_as(tmp_path / "chain.png")
+        page.screenshot(path=str(tmp_path / "chain-screen.png"), full_page=True)
+    recipe = Image.open(tmp_path / "chain.png").info["artstudio-recipe"]
+    assert '"tab": "restore"' in recipe and Image.open(tmp_path / "chain.png").size == (1024, 1024)

@@ -75,3 +75,12 @@ def status_markdown(name: str, ready_text: str) -> str:
     problem = registry.availability(name)
     return f"⚠️ {problem}" if problem else ready_text
 
+
+
+def picture_for(path: str | list | None, editor: bool = False):
+    """A result (a path, or a list of them) as another tab's input: a path, or an editor value."""
+    if isinstance(path, list):
+        path = path[-1] if path else None
+    if not path:
+        raise gr.Error("There is no result to send yet.")
+    return {"background": path, "layers": [], "composite": path} if editor else path
