@@ -66,6 +66,7 @@ def browser_page(width: int = 1400, height: int = 1000):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(90_000)     # a busy 2-core machine can take longer than Playwright's 30 s
         try:
             yield page
         finally:

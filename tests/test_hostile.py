@@ -110,7 +110,6 @@ BAD_PARAMETERS = [
     ("/edit", lambda: [1, 0.7, {"brightness": "abc"}], "Brightness must be a number"),
     ("/edit", lambda: [1, 0.7, {"brightness": 1e9}], "Brightness must be between"),
     ("/edit", lambda: [1, 0.7, {"no such slider": 1}], "Unknown direction"),
-    ("/variations", lambda: [0.5] + [0.0] * 8, "Generate a painting first"),
     ("/blend", lambda: [1, 2, 0.7, 1000], "Frames must be at most 32"),
     ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), strength=7), "Strength .* must be at most 1"),
     ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), size=999), "not in the list of choices"),
@@ -134,3 +133,11 @@ def test_bad_parameter_is_a_sentence(client, api_name, make_args, message):
         client.predict(*make_args(), api_name=api_name)
     text = str(caught.value)
     assert "Traceback" not in text and "Could not preprocess" not in text and text.strip()
+
+
+@needs_weights("painting_gan.pt")
+def test_variations_before_any_painting_is_a_sentence(client):
+    from gradio_client import Client
+    fresh = Client(client.src, verbose=False)          # a new session: no painting generated yet
+    with pytest.raises(AppError, match="Generate a painting first"):
+        fresh.predict(0.5, *[0.0] * 8, api_name="/variations")
