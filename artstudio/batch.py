@@ -13,7 +13,6 @@ file is one error row; the exit code is 1 when any row has an error.
 Ray is optional (requirements-scale.txt): only this module imports it.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -23,16 +22,10 @@ from pathlib import Path
 import pandas as pd
 import ray
 
+from artstudio.weights import sha256_of
+
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["input", "output", "labels", "ms", "error", "node", "hash"]
-
-
-def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def list_inputs(src: Path) -> list[tuple[Path, Path]]:
@@ -91,7 +84,7 @@ def pending(inputs: list[tuple[Path, Path]], dst: Path, previous: pd.DataFrame) 
             if not err and (not out or Path(out).exists())}
     items, skipped = [], 0
     for path, folder in inputs:
-        digest = content_hash(path) if path.is_file() else f"missing:{path}"
+        digest = sha256_of(path) if path.is_file() else f"missing:{path}"
         if digest in done:
             skipped += 1
             continue
