@@ -4,6 +4,7 @@ Each tile is padded (reflect) to the network's size multiple, run, and its outpu
 that falls to near zero over the overlap, so neighbouring tiles cross-fade instead of meeting at an
 edge. `tile_steps` is a generator, so a caller can report progress and stop between tiles.
 """
+import math
 from collections.abc import Callable, Iterator
 
 import torch
@@ -13,11 +14,11 @@ Network = Callable[[torch.Tensor], torch.Tensor]
 
 
 def _starts(length: int, tile: int, overlap: int) -> list[int]:
+    """As few tiles as cover `length` with at least `overlap` between neighbours, evenly spaced."""
     if length <= tile:
         return [0]
-    step = tile - overlap
-    starts = list(range(0, length - tile, step)) + [length - tile]
-    return sorted(set(starts))
+    count = math.ceil((length - overlap) / (tile - overlap))
+    return [round(i * (length - tile) / (count - 1)) for i in range(count)]
 
 
 def _ramp(length: int, fade: int, at_start: bool, at_end: bool) -> torch.Tensor:
