@@ -124,7 +124,7 @@ def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
         p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
         p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
         p.add_argument("--model", choices=["fast", "detailed"], default="fast",
-                       help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 80x slower)")
+                       help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 60x slower)")
 
 
 def build_parser() -> argparse.ArgumentParser:

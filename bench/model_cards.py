@@ -221,7 +221,7 @@ half resolution, 1.3 M parameters, predicting a correction to its input) for Gau
 noise of any level up to sigma 50 and JPEG quality 10-90, and a x4 upscaler (SRVGGNetCompact's
 shape, 0.27 M parameters: 13 convolutions at the input's size and a pixel shuffle, on top of a nearest
 upscale) trained on x4 reductions by a random resampler, sometimes blurred, noisy or JPEG'd. x2 is
-the x4 output halved by an area filter. Both run on overlapping 512 / 192 px tiles with feathered
+the x4 output halved by an area filter. Both run on overlapping 544 / 272 px tiles with feathered
 seams, so memory stays flat for any picture size. L1 loss on random crops of the photo and painting
 train splits (`training/train_restore.py`, degradations in `training/degradations.py`).
 Cleaner: {file_line(clean)} {speed(clean)}

@@ -4,7 +4,7 @@ Every network runs over overlapping feathered tiles (artstudio/models/tiling.py)
 bounded memory. Strength blends the cleaned picture with the input (0 returns the input exactly).
 x2 runs a x4 network and halves its output with an area filter (sharper than a bicubic x2).
 Enlarging uses the fast network trained here, or on request the converted Real-ESRGAN x4plus
-("detailed": about 80 times slower, loaded on first use).
+("detailed": about 60 times slower, loaded on first use).
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
