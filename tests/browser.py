@@ -85,3 +85,11 @@ def paint_stroke(page, image: Path, editor: str = "#inpaint-editor") -> None:
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.55, steps=12)
     page.mouse.up()
+
+
+def download(link, path: Path) -> None:
+    """Wait for a download link, click it and save what the browser receives at `path`."""
+    link.wait_for(timeout=60_000)
+    with link.page.expect_download() as event:
+        link.click()
+    event.value.save_as(path)

@@ -48,8 +48,8 @@ def _scene(size: tuple[int, int] = (160, 120)) -> Image.Image:
 
 
 def _bad_exif_jpeg() -> bytes:
-    data = bytearray(_save(_scene(), format="JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12"))
-    return bytes(data)
+    """A JPEG whose EXIF block promises an entry it does not hold."""
+    return _save(_scene(), format="JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12")
 
 
 def image_cases(folder: Path) -> dict[str, Path]:

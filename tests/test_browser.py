@@ -5,7 +5,7 @@ import pytest
 
 from PIL import Image
 
-from browser import browser_page, chromium_available, paint_stroke, running_app
+from browser import browser_page, chromium_available, download, paint_stroke, running_app
 from conftest import FIXTURES, needs_weights
 
 pytestmark = pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"),
@@ -43,11 +43,7 @@ def test_inpaint_in_browser(tmp_path):
         paint_stroke(page, painting)
         page.get_by_text("Classical (smooth harmonic fill)").click()
         page.get_by_role("button", name="Fill", exact=True).click()
-        link = page.locator("#inpaint-result a[download]").first
-        link.wait_for(timeout=60_000)
-        with page.expect_download() as download:
-            link.click()
-        download.value.save_as(tmp_path / "result.png")
+        download(page.locator("#inpaint-result a[download]").first, tmp_path / "result.png")
         page.screenshot(path=str(tmp_path / "inpaint.png"))
     result, original = Image.open(tmp_path / "result.png").convert("RGB"), Image.open(painting).convert("RGB")
     assert result.size == original.size
@@ -69,11 +65,7 @@ def test_restore_in_browser(tmp_path):
         result = page.locator("#restore-result img").first
         result.wait_for(timeout=120_000)
         result.click(position={"x": 40, "y": 40})
-        link = page.locator("a[download]").last
-        link.wait_for(timeout=60_000)
-        with page.expect_download() as download:
-            link.click()
-        download.value.save_as(tmp_path / "restored.png")
+        download(page.locator("a[download]").last, tmp_path / "restored.png")
         page.screenshot(path=str(tmp_path / "restore.png"), full_page=True)
         assert page.locator("text=Traceback").count() == 0
     width, height = Image.open(painting).size
@@ -99,11 +91,7 @@ def test_send_a_painting_from_tab_to_tab(tmp_path):
         page.locator("#restore-input img").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Restore", exact=True).click()
         page.locator("#restore-result img").first.wait_for(timeout=120_000)
-        link = page.locator("a[download]").last
-        link.wait_for(timeout=60_000)
-        with page.expect_download() as download:
-            link.click()
-        download.value.save_as(tmp_path / "chain.png")
+        download(page.locator("a[download]").last, tmp_path / "chain.png")
         page.screenshot(path=str(tmp_path / "chain-screen.png"), full_page=True)
     recipe = Image.open(tmp_path / "chain.png").info["artstudio-recipe"]
     assert '"tab": "restore"' in recipe and Image.open(tmp_path / "chain.png").size == (1024, 1024)

@@ -8,8 +8,9 @@ import io
 import random
 
 import torch
-import torchvision.transforms.v2.functional as TF
 from PIL import Image, ImageFilter
+
+from artstudio.models import tensors
 
 RESAMPLERS = (Image.BICUBIC, Image.BILINEAR, Image.BOX, Image.LANCZOS)
 
@@ -32,11 +33,13 @@ def poisson_noise(x: torch.Tensor, peak: float, generator: torch.Generator) -> t
 
 
 def to_tensor(image: Image.Image) -> torch.Tensor:
-    return TF.to_dtype(TF.to_image(image), torch.float32, scale=True)
+    """(C, H, W) in [0, 1]: the app's conversion, without the batch dimension."""
+    return tensors.to_tensor(image)[0]
 
 
 def to_image(x: torch.Tensor) -> Image.Image:
-    return TF.to_pil_image((x.clamp(0, 1) * 255).round().byte())
+    """Rounded to 8 bits (the app's to_pil truncates, which would bias every damaged copy darker)."""
+    return tensors.to_pil(((x.clamp(0, 1) * 255).round() + 0.5)[None] / 255)   # +0.5: survives the truncation
 
 
 def noise_and_blocks(clean: Image.Image, rng: random.Random, generator: torch.Generator) -> torch.Tensor:

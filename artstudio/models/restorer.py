@@ -92,8 +92,9 @@ class Restorer:
     def steps(self, image: Image.Image, job: RestoreJob) -> Iterator[tuple[float, Image.Image | None]]:
         """Yields (fraction done, None) as tiles finish, then (1.0, the restored picture)."""
         job.validate(image.size)
-        if job.scale > 1 and job.upscaler == "detailed" and self.detailed_available():
-            raise WeightsError(self.detailed_available())
+        missing = self.detailed_available() if job.scale > 1 and job.upscaler == "detailed" else None
+        if missing:
+            raise WeightsError(missing)
         x = to_tensor(image.convert("RGB"))
         stages = [s for s in ("clean", "enlarge") if (s == "clean" and job.clean > 0) or (s == "enlarge" and job.scale > 1)]
         for index, stage in enumerate(stages):

@@ -27,14 +27,17 @@ def direction_names() -> list[str]:
 
 
 def _sliders(values: tuple) -> dict[str, float]:
-    return {name: number(v, name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE) for name, v in zip(direction_names(), values)}
+    names = model("generator").direction_names     # the loaded model's: no file read on each slider release
+    return {name: number(v, name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE) for name, v in zip(names, values)}
 
 
 def enlarged(image: Image.Image) -> Image.Image:
     """The painting at DISPLAY_SIZE by the Restore tab's x4 network (Lanczos while it is not installed)."""
-    if registry.availability("restorer") is None:
-        return model("restorer").upscale(image, DISPLAY_SIZE // image.width)
-    return image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
+    try:
+        restorer = registry.get("restorer")
+    except WeightsError:
+        return image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
+    return restorer.upscale(image, DISPLAY_SIZE // image.width)
 
 
 def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder: str = "generate"):
@@ -74,7 +77,7 @@ def new_painting(seed: float, truncation: float, *slider_values):
 
 def edit(seed: float, truncation: float, sliders: dict | None):
     """API form of the sliders: {"brightness": 1.5, ...}; names not listed stay at zero."""
-    names = direction_names()
+    names = model("generator").direction_names
     if sliders is not None and not isinstance(sliders, dict):
         raise gr.Error('Sliders must be a JSON object of name: value, e.g. {"brightness": 1.5}.')
     unknown = set(sliders or {}) - set(names)
