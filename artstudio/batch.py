@@ -113,6 +113,8 @@ def run(command: str, src: Path, dst: Path, options: dict, address: str | None =
     if items:
         connect(address)
         gpus = ray.cluster_resources().get("GPU", 0) > 0
+        # one batch at a time per actor: the first actor ready must not queue up the others' share
+        ray.data.DataContext.get_current().max_tasks_in_flight_per_actor = 1
         dataset = ray.data.from_items(items).map_batches(
             Worker, batch_size=batch_size, batch_format="pandas", concurrency=workers,
             fn_constructor_kwargs={"command": command, "options": options, "threads": 1},
