@@ -59,23 +59,25 @@ def _classify(options: Namespace) -> Process:
     return process
 
 
-def resolve_style(value: str):
-    """An image file, or the one preset whose file name starts with `value`."""
+def resolve_style(value: str) -> tuple["Image.Image", str]:
+    """(style image, its name in recipes) for an image file, or the one preset whose file name starts with
+    `value`; the names are the Style transfer tab's, so a CLI result reopens there with its style."""
     from PIL import Image
 
     from artstudio import presets
     if Path(value).exists():
-        return open_image(value).image
+        return open_image(value).image, presets.UPLOADED
     matches = [f for f in presets.PRESETS if f.startswith(value) or Path(f).stem == value]
     if len(matches) != 1:
         names = ", ".join(Path(f).stem for f in presets.PRESETS)
         raise ValueError(f"--style {value!r} is neither an image file nor one preset of: {names}")
-    return Image.open(presets.FOLDER / matches[0]).convert("RGB")
+    return Image.open(presets.FOLDER / matches[0]).convert("RGB"), presets.caption(matches[0])
 
 
 def _stylize(options: Namespace) -> Process:
     from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
-    styles = [StyleSource(resolve_style(options.style))]
+    style_image, style_name = resolve_style(options.style)
+    styles = [StyleSource(style_image)]
     stylizer = registry.get("stylizer")
     steps = options.steps or DETAILED_STEPS
 
@@ -89,8 +91,9 @@ def _stylize(options: Namespace) -> Process:
                 ms += more
         except (ImageError, ValueError) as err:
             raise named(path, err)
-        params = {"style": options.style, "strength": options.strength, "size": options.size, "mode": options.mode,
-                  "preserve_color": options.preserve_color}
+        params = {"styles": [{"style": style_name, "weight": 1.0}], "strength": options.strength,
+                  "size": options.size, "mode": options.mode, "preserve_color": options.preserve_color,
+                  "region": False}
         out = save_png(result, out_dir / f"{safe_stem(path)}_stylized.png",
                        make_recipe("stylize", f"{stylizer.name} ({options.mode})", stylizer.sha256, params))
         return {"path": str(out), "content": str(path), "ms": ms}
@@ -98,7 +101,7 @@ def _stylize(options: Namespace) -> Process:
 
 
 def _inpaint(options: Namespace) -> Process:
-    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
+    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, mask_fraction
     if options.method == "network":
         inpainter = registry.get("inpainter")
         fill, name, sha = inpainter.fill, inpainter.name, inpainter.sha256
@@ -117,8 +120,9 @@ def _inpaint(options: Namespace) -> Process:
             result, ms = timed(fill, image, mask)
         except (ImageError, MaskError) as err:
             raise named(path, err)
-        out = save_png(result, out_dir / f"{safe_stem(path)}_filled.png",
-                       make_recipe("inpaint", name, sha, {"method": options.method}))
+        params = {"method": options.method, "size": list(image.size), "mask_fraction": mask_fraction(mask)}
+        out = save_png(result, out_dir / f"{safe_stem(path)}_filled.png", make_recipe("inpaint", name, sha, params),
+                       mask=mask)
         return {"path": str(out), "ms": ms}
     return process
 

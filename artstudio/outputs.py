@@ -22,6 +22,11 @@ _counter = {"made": 0}
 _lock = threading.Lock()
 
 
+def data_home() -> Path:
+    """ARTSTUDIO_HOME (default ./artstudio_data): what the app keeps for its users (gallery, label sets)."""
+    return Path(os.environ.get("ARTSTUDIO_HOME", "artstudio_data"))
+
+
 def set_max_output_mb(megabytes: float) -> None:
     _limits["max_bytes"] = int(megabytes * 2**20)
 
@@ -39,7 +44,12 @@ def output_path(tab: str, suffix: str = ".png", folder: Path | None = None) -> P
 
 
 def save_preview(image: Image.Image) -> str:
-    """Write a live preview into the cleaned preview cache; returns its path."""
+    """Write a shown-only picture (live previews, before/after halves, heat maps) into the cleaned preview
+    cache under a fresh name; returns its path.
+
+    Handlers return this path rather than a PIL image: Gradio caches PIL outputs under a hash of their
+    bytes and rewrites that file on every request, so two visitors getting the same picture at once could
+    truncate it under each other's download (seen in the eight-user load test)."""
     path = output_path(PREVIEWS)
     image.save(path, compress_level=1)
     return str(path)

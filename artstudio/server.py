@@ -7,6 +7,8 @@ import threading
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+from artstudio.gallery import DEFAULT_MAX_MB  # noqa: E402  (after the environment: nothing here imports Gradio)
+
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
@@ -23,6 +25,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-output-mb", type=positive_megabytes,
                         default=float(os.environ.get("ARTSTUDIO_MAX_OUTPUT_MB", 2000)),
                         help="cap on the outputs folder; the oldest files go first beyond it")
+    parser.add_argument("--max-gallery-mb", type=positive_megabytes,
+                        default=float(os.environ.get("ARTSTUDIO_MAX_GALLERY_MB", DEFAULT_MAX_MB)),
+                        help="cap on every visitor's gallery together (under ARTSTUDIO_HOME); the oldest go first")
 
 
 def positive_megabytes(value: str) -> float:
@@ -49,9 +54,17 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def allowed_paths() -> list[str]:
+    """Folders the app serves files from: outputs, and the gallery (file names there are random)."""
+    from artstudio.outputs import OUTPUT_DIR
+    from artstudio.tabs import gallery
+    return [str(OUTPUT_DIR), str(gallery.store().root.resolve())]
+
+
 def serve(args: argparse.Namespace) -> None:
     from artstudio.models import registry
-    from artstudio.outputs import OUTPUT_DIR, set_max_output_mb
+    from artstudio.outputs import set_max_output_mb
+    from artstudio.tabs import gallery
     from artstudio.ui import build_app
 
     auth = parse_auth(args.auth)
@@ -61,10 +74,11 @@ def serve(args: argparse.Namespace) -> None:
                              "--share-without-auth to let anyone with the link use this machine.")
         print("Warning: --share without --auth lets anyone with the link use this machine.", file=sys.stderr)
     set_max_output_mb(args.max_output_mb)
+    gallery.configure(args.max_gallery_mb)
     app = build_app()
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
     kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=upload_limit_bytes(args),
-                  allowed_paths=[str(OUTPUT_DIR)], show_error=True, footer_links=["api", "settings"],
+                  allowed_paths=allowed_paths(), show_error=True, footer_links=["api", "settings"],
                   root_path=args.root_path or None)
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
     threading.Thread(target=registry.warm_up, name="warm-up", daemon=True).start()   # page first, models after

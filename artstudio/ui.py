@@ -3,16 +3,16 @@ import gradio as gr
 
 from artstudio import __version__, presets
 from artstudio.models import registry
-from artstudio.tabs import classify, common, generate, inpaint, restore, stylize
+from artstudio.tabs import classify, common, gallery, generate, inpaint, restore, stylize
 from artstudio.tabs.common import status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
 MODEL_GROUP = "model"      # one queue slot shared by every model call
 TAB_NAMES = {"classify": "Classify", "generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint",
-             "restore": "Restore"}
+             "restore": "Restore", "gallery": "Gallery"}
 SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
                 "stylize": ["inpaint", "restore", "classify"], "inpaint": ["stylize", "restore", "classify"],
-                "restore": ["stylize", "inpaint", "classify"]}
+                "restore": ["stylize", "inpaint", "classify"], "gallery": ["stylize", "inpaint", "restore", "classify"]}
 
 
 def model_concurrency() -> int:
@@ -42,7 +42,7 @@ def classify_tab() -> dict:
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
                 labels = gr.Label(label="Closest movements")
-                heat = gr.Image(label="Heat map: regions behind the top movement", type="pil", interactive=False)
+                heat = gr.Image(label="Heat map: regions behind the top movement", type="filepath", interactive=False)
                 opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
         state = gr.State()
         _event(button.click, classify.classify_image, [image, top_k, opacity], [labels, heat, state], "classify")
@@ -136,7 +136,7 @@ def stylize_tab() -> dict:
             steps = SliderInput(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
-            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
+            compare = gr.ImageSlider(label="Before / after", type="filepath", interactive=False)
             download = gr.File(label="Download PNG (with recipe)", interactive=False)
             sends = send_buttons("stylize")
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
@@ -150,7 +150,8 @@ def stylize_tab() -> dict:
     content.upload(stylize.restore_settings, content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
                    api_visibility="private", queue=False)
     content.change(stylize.region_background, content, region, api_visibility="private", queue=False)
-    return {"input": content, "result": result, "sends": sends}
+    return {"input": content, "result": result, "sends": sends,
+            "reopen": (stylize.reopen, [content, s1[0], s2[0], s3[0], strength, preserve, size, s1[2]])}
 
 
 def inpaint_tab() -> dict:
@@ -166,14 +167,14 @@ def inpaint_tab() -> dict:
                 fill = gr.Button("Fill", variant="primary")
                 again = gr.Button("Continue editing the result")
         with gr.Column():
-            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False, elem_id="inpaint-compare")
+            compare = gr.ImageSlider(label="Before / after", type="filepath", interactive=False, elem_id="inpaint-compare")
             result = gr.File(label="Download result (full resolution, with recipe)", interactive=False,
                              elem_id="inpaint-result")
             mask_file = gr.File(label="Download the mask", interactive=False)
             sends = send_buttons("inpaint")
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
     again.click(inpaint.continue_editing, result, editor, api_visibility="private")
-    return {"input": editor, "result": result, "sends": sends}
+    return {"input": editor, "result": result, "sends": sends, "reopen": (inpaint.reopen, [editor, mask_upload, method])}
 
 
 def generate_tab() -> dict:
@@ -191,7 +192,9 @@ def generate_tab() -> dict:
             button = gr.Button("Generate", variant="primary")
             sliders = [SliderInput(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
                                  label=name.capitalize()) for name in names]
-            reset = gr.Button("Reset sliders")
+            with gr.Row():
+                reset = gr.Button("Reset sliders")
+                keep = gr.Button("Keep in gallery")
             restore_from = ImageUpload(label="Drop an ArtStudio painting PNG to restore it", height=140)
         with gr.Column():
             painting = gr.Image(label="Painting (native 128x128 px, shown upscaled)", type="filepath",
@@ -216,9 +219,11 @@ def generate_tab() -> dict:
         strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
         gif = gr.File(label="Animated GIF", interactive=False)
     outputs = [painting, downloads, state]
-    _event(button.click, generate.new_painting, [seed, truncation, *sliders], outputs, "generate")
+    paint = generate.with_named_sliders(generate.new_painting, names)
+    _event(button.click, paint, [seed, truncation, *sliders], outputs, "generate")
     _model_step(dice.click(generate.roll_dice, None, seed, api_visibility="private", queue=False).then,
-                generate.new_painting, [seed, truncation, *sliders], outputs)
+                paint, [seed, truncation, *sliders], outputs)
+    _model_step(keep.click, generate.with_named_sliders(generate.keep_current, names), [state, *sliders], outputs)
     for slider in sliders:
         _model_step(slider.release, generate.render_state, [state, *sliders], outputs, trigger_mode="always_last")
     api_sliders, api_edit = gr.JSON(visible=False), gr.Button(visible=False)
@@ -229,7 +234,8 @@ def generate_tab() -> dict:
     _model_step(grid.select, generate.pick_variation, [state, variation_ws], outputs + sliders)
     _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
     _model_step(restore_from.upload, generate.restore_painting, restore_from, [seed, truncation, *sliders, *outputs])
-    return {"input": None, "result": painting, "sends": sends}
+    return {"input": None, "result": painting, "sends": sends,
+            "reopen": (generate.reopen, [seed, truncation, *sliders, *outputs, seed_a, seed_b, frames])}
 
 
 def restore_tab() -> dict:
@@ -248,8 +254,8 @@ def restore_tab() -> dict:
         with gr.Column():
             result = gr.Image(label="Result (click a spot to compare at 1:1)", type="filepath", interactive=False,
                               format="png", elem_id="restore-result")
-            compare = gr.ImageSlider(label="Before / after", type="pil", interactive=False)
-            zoom = gr.Image(label="1:1: input (left) and result (right)", type="pil", interactive=False,
+            compare = gr.ImageSlider(label="Before / after", type="filepath", interactive=False)
+            zoom = gr.Image(label="1:1: input (left) and result (right)", type="filepath", interactive=False,
                             format="png")
             download = gr.File(label="Download PNG (full size, with recipe)", interactive=False)
             sends = send_buttons("restore")
@@ -257,7 +263,40 @@ def restore_tab() -> dict:
                  "restore", show_progress_on=[result])
     cancel.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
     result.select(restore.zoom_at, [picture, result], zoom, api_visibility="private", queue=False)
-    return {"input": picture, "result": result, "sends": sends}
+    return {"input": picture, "result": result, "sends": sends,
+            "reopen": (restore.reopen, [picture, task, strength, upscaler])}
+
+
+def gallery_tab() -> dict:
+    gr.Markdown("Everything you made in this browser, newest first (kept across reloads and restarts; under "
+                "`--auth`, per signed-in user). Click a picture to see it with its recipe, download it, delete "
+                "it or send it on. Drop any ArtStudio PNG below to reopen it in the tab that made it.")
+    with gr.Row():
+        with gr.Column(scale=3):
+            pictures = gr.Gallery(label="Your pictures", columns=5, height=520, allow_preview=False,
+                                  elem_id="gallery-pictures")
+            with gr.Row():
+                refresh = gr.Button("Refresh", size="sm")
+                clear = gr.Button("Clear all", variant="stop", size="sm", elem_id="gallery-clear")
+            opener = ImageUpload(label="Open an ArtStudio PNG (it reopens in its tab with its settings)", height=140,
+                                 elem_id="gallery-open")
+        with gr.Column(scale=2):
+            large = gr.Image(label="Selected picture", type="filepath", interactive=False, format="png",
+                             elem_id="gallery-selected")
+            recipe = gr.JSON(label="Recipe", elem_id="gallery-recipe")
+            download = gr.File(label="Download", interactive=False)
+            delete = gr.Button("Delete this picture", variant="stop", size="sm")
+            sends = send_buttons("gallery")
+    ids, selected, confirmed = gr.State([]), gr.State(), gr.Checkbox(visible=False)
+    view, detail = [pictures, ids], [large, recipe, download, selected]
+    refresh.click(gallery.show, None, view, api_visibility="private", queue=False)
+    pictures.select(gallery.select, ids, detail, api_visibility="private", queue=False)
+    delete.click(gallery.delete_selected, selected, view + detail, api_visibility="private", queue=False)
+    clear.click(gallery.clear_all, confirmed, view + detail, api_visibility="private", queue=False,
+                js="() => confirm('Remove every picture from your gallery? This cannot be undone.')")
+    gr.api(gallery.history, api_name="history", queue=False)
+    gr.api(gallery.history_delete, api_name="history_delete", queue=False)
+    return {"input": None, "result": large, "sends": sends, "view": view, "opener": opener}
 
 
 def send_buttons(source: str) -> dict[str, gr.Button]:
@@ -281,15 +320,31 @@ def send_to(target: str):
     return send
 
 
+def wire_reopen(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
+    """The gallery's drop zone: switch to the tab that made the picture, then each tab restores its own."""
+    opened_path = gr.State()
+    opened = parts["gallery"]["opener"].upload(gallery.open_picture, parts["gallery"]["opener"], [tabs, opened_path],
+                                               api_visibility="private", queue=False)
+    for part in parts.values():
+        if "reopen" in part:
+            reopen, outputs = part["reopen"]
+            _model_step(opened.success, reopen, opened_path, outputs)
+
+
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="ArtStudio") as app:
         gr.Markdown(f"# ArtStudio\nDeep learning on your own images, on your own machine. Version {__version__}.")
         builders = {"classify": classify_tab, "generate": generate_tab, "stylize": stylize_tab,
-                    "inpaint": inpaint_tab, "restore": restore_tab}
+                    "inpaint": inpaint_tab, "restore": restore_tab, "gallery": gallery_tab}
         parts = {}
         with gr.Tabs() as tabs:
             for tab_id, build in builders.items():
-                with gr.Tab(TAB_NAMES[tab_id], id=tab_id):
+                with gr.Tab(TAB_NAMES[tab_id], id=tab_id) as tab:
                     parts[tab_id] = build()
+                if tab_id == "gallery":
+                    tab.select(gallery.show, None, parts[tab_id]["view"], api_visibility="private", queue=False)
         wire_sends(tabs, parts)
+        wire_reopen(tabs, parts)
+        app.load(gallery.show, None, parts["gallery"]["view"], js=gallery.OWNER_COOKIE_JS, api_visibility="private",
+                 queue=False)
     return app.queue(max_size=16, default_concurrency_limit=model_concurrency())

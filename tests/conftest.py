@@ -89,11 +89,13 @@ def client():
     from gradio_client import Client
 
     from artstudio.models import registry
+    from artstudio.server import allowed_paths
     from artstudio.ui import build_app
     from browser import free_port
     registry.clear()
     app = build_app()
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, show_error=True)
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, show_error=True,
+               allowed_paths=allowed_paths())
     yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     app.close()

@@ -5,13 +5,14 @@ tensors and plain strings, loadable with weights_only=True), written atomically,
 load and import so a damaged or foreign file is refused with a message.
 """
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from PIL import Image
+
+from artstudio.outputs import data_home
 
 FORMAT = "artstudio-labels-1"
 MIN_EXAMPLES = 3
@@ -85,8 +86,7 @@ class LabelStore:
     """Label sets on disk under the app's data folder; file names come from the app, not the user."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        home = Path(os.environ.get("ARTSTUDIO_HOME", "artstudio_data"))
-        self.folder = folder or home / "custom_labels"
+        self.folder = folder or data_home() / "custom_labels"
 
     def _path(self, name: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "labels"

@@ -22,6 +22,11 @@ class MaskError(ValueError):
     """The mask cannot be used; the message is written for the user."""
 
 
+def mask_fraction(mask: Image.Image) -> float:
+    """The share of the picture a binary mask fills (recorded in recipes)."""
+    return round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)
+
+
 def binary_mask(mask: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:
     """White (>= 128) = fill. A mask of another size is resized to the image, with a note."""
     notes = []

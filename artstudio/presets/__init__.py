@@ -2,6 +2,7 @@
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
+UPLOADED = "My uploaded image"     # the style name recipes give a style that came from the user's own image
 # file -> (artist, title, year)
 PRESETS = {
     "van-gogh_starry-night-1889.jpg": ("Vincent van Gogh", "The Starry Night", "1889"),

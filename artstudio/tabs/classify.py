@@ -12,7 +12,7 @@ from artstudio.classes import MOVEMENTS, display_name
 from artstudio.imageio import ImageError, open_image
 from artstudio.models.classifier import EMBEDDING_DIM
 from artstudio.models.custom_labels import LabelSetError, LabelStore, examples_from_folders, fit_label_set
-from artstudio.outputs import output_path
+from artstudio.outputs import output_path, save_preview
 from artstudio.tabs.common import load_upload, model, number, show_notes
 
 MAX_BATCH = 200
@@ -32,10 +32,11 @@ def heat_colours(heat: Image.Image) -> Image.Image:
     return coloured.convert("RGB")
 
 
-def overlay(image: Image.Image | None, heat: Image.Image | None, opacity: float) -> Image.Image | None:
+def overlay(image: Image.Image | None, heat: Image.Image | None, opacity: float) -> str | None:
+    """The heat map over the painting, as a preview file (see outputs.save_preview)."""
     if image is None or heat is None:
         return None
-    return Image.blend(image.convert("RGB"), heat_colours(heat), max(0.0, min(1.0, opacity)))
+    return save_preview(Image.blend(image.convert("RGB"), heat_colours(heat), max(0.0, min(1.0, opacity))))
 
 
 def classify_image(painting: str | None, top_k: int, opacity: float):

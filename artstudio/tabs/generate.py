@@ -1,5 +1,9 @@
 """Generate tab: seeds, named sliders, variations and blends over the painting generator."""
+import functools
+import inspect
 import random
+import re
+from collections.abc import Callable
 
 import gradio as gr
 import torch
@@ -11,6 +15,7 @@ from artstudio.models.generator import direction_names as generator_directions
 from artstudio.outputs import PREVIEWS, output_path
 from artstudio.recipe import check_params, finite, integer, make_recipe, mapping, read_recipe, save_png, vector
 from artstudio.tabs.common import model, number
+from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
 
 DISPLAY_SIZE = 512
@@ -66,16 +71,45 @@ def render_state(state: dict | None, *slider_values):
     return _render(state, slider_values, PREVIEWS)
 
 
-def new_painting(seed: float, truncation: float, *slider_values):
-    """A painting from a seed and truncation, with the sliders applied."""
+def with_named_sliders(fn: Callable, names: list[str]) -> Callable:
+    """`fn(*leading, *slider_values, request=...)` as a function with one named parameter per slider.
+
+    Gradio reads a handler's signature for two things: the API's parameter names (so /generate takes
+    brightness, warmth, ... rather than param_2, param_3, ...) and where to hand over the request."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    leading = [p for p in inspect.signature(fn).parameters.values() if p.kind is kind]
+    sliders = [inspect.Parameter(re.sub(r"\W+", "_", name), kind, default=0.0, annotation=float) for name in names]
+    request = inspect.Parameter("request", kind, default=None, annotation=gr.Request)
+
+    @functools.wraps(fn)
+    def named(*args):
+        *values, caller = args
+        return fn(*values, request=caller)
+    named.__signature__ = inspect.Signature(leading + sliders + [request])
+    named.__annotations__ = {"request": gr.Request}
+    return named
+
+
+def new_painting(seed: float, truncation: float, *slider_values, request: gr.Request | None = None):
+    """A painting from a seed and truncation, with the sliders applied; kept in the caller's gallery."""
     generator = model("generator")
     seed = number(0 if seed is None else seed, "Seed", 0, MAX_SEED, integer=True)
     truncation = number(truncation, "Truncation", 0, 1)
     state = {"seed": seed, "truncation": truncation, "w": generator.latent(seed, truncation).tolist()}
-    return _render(state, slider_values, "generate")
+    shown, downloads, state = _render(state, slider_values, "generate")
+    keep(shown, "generate", request)
+    return shown, downloads, state
 
 
-def edit(seed: float, truncation: float, sliders: dict | None):
+def keep_current(state: dict | None, *slider_values, request: gr.Request | None = None):
+    """The current painting as steered by the sliders, saved and kept in the gallery."""
+    shown, downloads, state = _render(state, slider_values, "generate")
+    keep(shown, "generate", request)
+    gr.Info("Kept in your gallery.")
+    return shown, downloads, state
+
+
+def edit(seed: float, truncation: float, sliders: dict | None, request: gr.Request = None):
     """API form of the sliders: {"brightness": 1.5, ...}; names not listed stay at zero."""
     names = model("generator").direction_names
     if sliders is not None and not isinstance(sliders, dict):
@@ -83,7 +117,7 @@ def edit(seed: float, truncation: float, sliders: dict | None):
     unknown = set(sliders or {}) - set(names)
     if unknown:
         raise gr.Error(f"Unknown direction(s) {', '.join(sorted(map(str, unknown)))}; known: {', '.join(names)}.")
-    return new_painting(seed, truncation, *[(sliders or {}).get(n, 0.0) for n in names])
+    return new_painting(seed, truncation, *[(sliders or {}).get(n, 0.0) for n in names], request=request)
 
 
 def roll_dice() -> int:
@@ -114,7 +148,7 @@ def pick_variation(state: dict | None, variation_ws: list | None, evt: gr.Select
     return (*render_state(new_state, *reset_sliders()), *reset_sliders())
 
 
-def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
+def blend(seed_a: float, seed_b: float, truncation: float, frames: float, request: gr.Request = None):
     """Interpolation between two seeds: a strip image and an animated GIF."""
     seed_a = number(seed_a, "Seed A", 0, MAX_SEED, integer=True)
     seed_b = number(seed_b, "Seed B", 0, MAX_SEED, integer=True)
@@ -133,25 +167,50 @@ def blend(seed_a: float, seed_b: float, truncation: float, frames: float):
     gif_path = output_path("generate", ".gif")
     big = [img.resize((256, 256), Image.LANCZOS) for img in images + images[-2:0:-1]]   # there and back
     big[0].save(gif_path, save_all=True, append_images=big[1:], duration=120, loop=0)
+    keep(strip_path, "generate", request)
     return str(strip_path), str(gif_path)
 
 
 def restore_painting(path: str | None):
     """Dropping an ArtStudio painting PNG restores seed, truncation, sliders and the exact latent.
     The recipe is checked field by field; what fails is named and nothing wrong is applied."""
-    names = direction_names()
-    checked = check_params(read_recipe(path) if path else None, "generate", {
-        "seed": integer(0, MAX_SEED), "truncation": finite(0, 1), "sliders": mapping(names, finite(-3, 3)),
-        "w": vector(LATENT_SIZE, finite(-1e3, 1e3))})
+    checked = _painting_recipe(path)
     if checked is None:
         raise gr.Error("This image carries no ArtStudio painting recipe.")
+    return _restored(checked)
+
+
+def _painting_recipe(path: str | None):
+    return check_params(read_recipe(path) if path else None, "generate", {
+        "seed": integer(0, MAX_SEED), "truncation": finite(0, 1), "sliders": mapping(direction_names(), finite(-3, 3)),
+        "w": vector(LATENT_SIZE, finite(-1e3, 1e3)), "blend": vector(2, integer(0, MAX_SEED)),
+        "frames": integer(3, 32)})
+
+
+def _restored(checked) -> tuple:
+    """(seed, truncation, *sliders, painting, downloads, state) from a checked painting recipe."""
     if "w" not in checked.params:
         raise gr.Error(checked.note() or "The recipe holds no painting latent (w) to restore.")
     p = checked.params
     seed, truncation = p.get("seed", 0), p.get("truncation", 0.7)
     state = {"seed": seed, "truncation": truncation, "w": p["w"]}
+    names = direction_names()
     sliders = [p.get("sliders", {}).get(n, 0.0) for n in names]
     if checked.problems:
         gr.Warning(checked.note())
     gr.Info("Painting restored from its recipe.")
     return (seed, truncation, *sliders, *render_state(state, *sliders))
+
+
+def reopen(path: str | None):
+    """A Generate PNG opened from the gallery or the drop zone: the painting (seed, truncation, sliders,
+    painting, downloads, state) or, for a blend strip, its seeds and frames; skips for other tabs'."""
+    checked = _painting_recipe(path)
+    skips = [gr.skip()] * (2 + len(direction_names()) + 3)
+    if checked is None:
+        return [*skips, gr.skip(), gr.skip(), gr.skip()]
+    if "blend" in checked.params:
+        gr.Info("A blend strip: its seeds and frames are back in 'Blend two seeds'.")
+        seed_a, seed_b = checked.params["blend"]
+        return [*skips, seed_a, seed_b, checked.params.get("frames", gr.skip())]
+    return [*_restored(checked), gr.skip(), gr.skip(), gr.skip()]

@@ -2,10 +2,12 @@
 import gradio as gr
 
 from artstudio.imageio import flatten_alpha
-from artstudio.models.inpainter import METHODS, MaskError, binary_mask, classical_fill
-from artstudio.outputs import output_path
-from artstudio.recipe import make_recipe, save_png
+from artstudio.models.inpainter import METHODS, MaskError, binary_mask, classical_fill, mask_fraction
+from artstudio.outputs import output_path, save_preview
+from artstudio.recipe import check_params, make_recipe, read_mask, read_recipe, save_png
+from artstudio.recipe import one_of as recipe_one_of
 from artstudio.tabs.common import load_upload, model, one_of, region_mask, show_notes
+from artstudio.tabs.gallery import keep
 
 # The network comes first (the default): on held-out thin, thick and box holes it measures better than
 # OpenCV's methods, and than the classical fill on all but one measure (README, Inpainting card;
@@ -13,7 +15,7 @@ from artstudio.tabs.common import load_upload, model, one_of, region_mask, show_
 METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmonic fill)": "classical"}
 
 
-def fill(editor: dict | None, mask_file: str | None, method: str):
+def fill(editor: dict | None, mask_file: str | None, method: str, request: gr.Request = None):
     """Returns (before/after pair, result path for download, mask path for download)."""
     if not isinstance(editor, dict) or not editor.get("background"):
         raise gr.Error("Please upload an image into the editor first.")
@@ -33,13 +35,13 @@ def fill(editor: dict | None, mask_file: str | None, method: str):
             name, sha, result = "harmonic-fill", "", classical_fill(image, mask)
     except MaskError as err:
         raise gr.Error(str(err))
-    filled_share = round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)
     recipe = make_recipe("inpaint", name, sha, {"method": method, "size": list(image.size),
-                                                   "mask_fraction": filled_share})
-    result_path = save_png(result, output_path("inpaint"), recipe)
+                                                   "mask_fraction": mask_fraction(mask)})
+    result_path = save_png(result, output_path("inpaint"), recipe, mask=mask)
     mask_path = output_path("inpaint-masks")
     mask.save(mask_path)
-    return (image, result), str(result_path), str(mask_path)
+    keep(result_path, "inpaint", request)
+    return (save_preview(image), str(result_path)), str(result_path), str(mask_path)
 
 
 def continue_editing(result_path: str | None):
@@ -48,3 +50,26 @@ def continue_editing(result_path: str | None):
         raise gr.Error("Fill something first; then the result can go back into the editor.")
     image = load_upload(result_path, "a result").image
     return {"background": image, "layers": [], "composite": image}
+
+
+def reopen(path: str | None):
+    """An Inpaint PNG opened from the gallery or the drop zone: (editor, mask upload, method), restored from
+    its recipe and stored mask; three skips for other tabs' pictures."""
+    checked = check_params(read_recipe(path) if path else None, "inpaint",
+                           {"method": recipe_one_of(list(METHODS))})
+    if checked is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    method = checked.params.get("method", "network")
+    label = next(label for label, key in METHOD_LABELS.items() if key == method)
+    mask = read_mask(path)
+    mask_path = None
+    if mask is not None:
+        mask_path = output_path("inpaint-masks")
+        mask.save(mask_path)
+    notes = [checked.note()] if checked.problems else []
+    if mask is None:
+        notes.append("The picture holds no mask: paint the part to repair again.")
+    for note in notes:
+        gr.Warning(note)
+    image = load_upload(path, "an Inpaint result").image
+    return {"background": image, "layers": [], "composite": image}, str(mask_path) if mask_path else None, label

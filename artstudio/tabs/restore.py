@@ -3,9 +3,11 @@ import gradio as gr
 from PIL import Image
 
 from artstudio.models.restorer import RestoreJob
-from artstudio.outputs import output_path
-from artstudio.recipe import make_recipe, save_png
+from artstudio.outputs import output_path, save_preview
+from artstudio.recipe import check_params, finite, make_recipe, read_recipe, save_png
+from artstudio.recipe import one_of as recipe_one_of
 from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
+from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
 
 # label -> (clean first?, enlargement); cleaning always comes before enlarging, which would magnify the damage
@@ -40,7 +42,8 @@ def zoom_pair(before: Image.Image, after: Image.Image, centre: tuple[int, int] |
     return pair
 
 
-def restore(picture: str | None, task: str, strength: float, upscaler: str, progress=gr.Progress()):
+def restore(picture: str | None, task: str, strength: float, upscaler: str, request: gr.Request = None,
+            progress=gr.Progress()):
     """Yields nothing new while tiles run (so Cancel can stop it), then (result, before/after, 1:1 zoom, download)."""
     job = job_for(task, strength, upscaler)
     loaded = load_upload(picture, "a picture to restore")
@@ -63,8 +66,9 @@ def restore(picture: str | None, task: str, strength: float, upscaler: str, prog
                          {"task": task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
                           "input_size": list(image.size)})
     saved = save_png(result, output_path("restore"), recipe)
+    keep(saved, "restore", request)
     before = before_image(image, result.size)
-    yield str(saved), (before, result), zoom_pair(image, result), str(saved)
+    yield str(saved), (save_preview(before), str(saved)), save_preview(zoom_pair(image, result)), str(saved)
 
 
 def zoom_at(picture: str | None, result_path: str | None, evt: gr.SelectData):
@@ -72,4 +76,20 @@ def zoom_at(picture: str | None, result_path: str | None, evt: gr.SelectData):
     if not picture or not result_path:
         raise gr.Error("Restore a picture first, then click the result where you want to look closely.")
     image, result = load_upload(picture).image, load_upload(result_path).image
-    return zoom_pair(image, result, (int(evt.index[0]), int(evt.index[1])))
+    return save_preview(zoom_pair(image, result, (int(evt.index[0]), int(evt.index[1]))))
+
+
+def reopen(path: str | None):
+    """A Restore PNG opened from the gallery or the drop zone: (picture, task, strength, upscaler), from the
+    recipe's strength, scale and upscaler (the CLI and the tab write the same fields); skips otherwise."""
+    checked = check_params(read_recipe(path) if path else None, "restore", {
+        "strength": finite(0, 1), "scale": recipe_one_of([1, 2, 4]), "upscaler": recipe_one_of(list(UPSCALERS.values()))})
+    if checked is None:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    p = checked.params
+    if checked.problems:
+        gr.Warning(checked.note())
+    strength, scale = p.get("strength", 0.7), p.get("scale", 2)
+    task = next(label for label, (clean, s) in TASKS.items() if s == scale and clean == (strength > 0 or scale == 1))
+    upscaler = next(label for label, key in UPSCALERS.items() if key == p.get("upscaler", "fast"))
+    return path, task, strength if strength > 0 else gr.skip(), upscaler

@@ -8,9 +8,10 @@ from artstudio.recipe import boolean, check_params, finite, make_recipe, read_re
 from artstudio.recipe import one_of as recipe_one_of
 from artstudio.outputs import output_path, save_preview
 from artstudio.tabs.common import load_upload, model, number, one_of, region_mask, show_notes
+from artstudio.tabs.gallery import keep
 
 NO_STYLE = "None"
-UPLOADED = "My uploaded image"
+UPLOADED = presets.UPLOADED
 SIZES = [256, 384, 512, 768, 1024]
 
 
@@ -38,12 +39,13 @@ def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[Sty
     return sources, described
 
 
-def _save(result: Image.Image, content: Image.Image, mode: str, params: dict) -> tuple:
+def _save(result: Image.Image, content: Image.Image, mode: str, params: dict, request: gr.Request | None) -> tuple:
     stylizer = model("stylizer")
-    recipe = make_recipe("stylize", f"{stylizer.name} ({mode})", stylizer.sha256, params)
+    recipe = make_recipe("stylize", f"{stylizer.name} ({mode})", stylizer.sha256, dict(params, mode=mode))
     path = save_png(result, output_path("stylize"), recipe)
+    keep(path, "stylize", request)
     before = content.resize(result.size, Image.LANCZOS)
-    return str(path), (before, result), str(path)
+    return str(path), (save_preview(before), str(path)), str(path)
 
 
 def _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3, weight_3,
@@ -62,7 +64,7 @@ def _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, s
 
 
 def stylize_fast(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3, weight_3,
-                 strength, preserve_color, size, region=None):
+                 strength, preserve_color, size, region=None, request: gr.Request = None):
     """Fast mode: returns (result path, before/after pair, download path)."""
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
@@ -71,11 +73,12 @@ def stylize_fast(content, style_1, upload_1, weight_1, style_2, upload_2, weight
                                            params["preserve_color"], mask)
     except ValueError as err:
         raise gr.Error(str(err))
-    return _save(result, content, "fast", params)
+    return _save(result, content, "fast", params, request)
 
 
 def stylize_detailed(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3,
-                     weight_3, strength, preserve_color, size, steps, region=None, progress=gr.Progress()):
+                     weight_3, strength, preserve_color, size, steps, region=None, request: gr.Request = None,
+                     progress=gr.Progress()):
     """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
@@ -95,7 +98,7 @@ def stylize_detailed(content, style_1, upload_1, weight_1, style_2, upload_2, we
         if step < steps:
             yield save_preview(result), gr.skip(), gr.skip()
     params["steps"] = steps
-    yield _save(result, content, "detailed", params)
+    yield _save(result, content, "detailed", params, request)
 
 
 def preset_from_gallery(evt: gr.SelectData) -> str:
@@ -122,3 +125,12 @@ def restore_settings(path: str | None):
     gr.Info("Settings restored from the image's recipe.")
     return [slots[0]["style"], slots[1]["style"], slots[2]["style"], p.get("strength", 1.0),
             p.get("preserve_color", False), p.get("size", 512), slots[0]["weight"]]
+
+
+def reopen(path: str | None):
+    """A Style transfer PNG opened from the gallery or the drop zone: the content box plus the settings
+    restore_settings gives; eight skips for other tabs' pictures."""
+    recipe = read_recipe(path) if path else None
+    if not recipe or recipe.get("tab") != "stylize":
+        return [gr.skip()] * 8
+    return [path, *restore_settings(path)]
