@@ -73,11 +73,13 @@ def browser_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
-def paint_stroke(page, image: Path, editor: str = "#inpaint-editor") -> None:
-    """Upload `image` into an ImageEditor and paint one brush stroke across its middle."""
-    with page.expect_file_chooser() as chooser:
-        page.locator(f"{editor} button[aria-label='Upload']").first.click()
-    chooser.value.set_files(str(image))
+def paint_stroke(page, image: Path | None, editor: str = "#inpaint-editor") -> None:
+    """Upload `image` (unless the editor already holds a picture) into an ImageEditor and paint one brush
+    stroke across its middle."""
+    if image is not None:
+        with page.expect_file_chooser() as chooser:
+            page.locator(f"{editor} button[aria-label='Upload']").first.click()
+        chooser.value.set_files(str(image))
     page.wait_for_timeout(1000)
     page.locator(f"{editor} button[aria-label='Brush']").first.click()
     box = page.locator(f"{editor} canvas").first.bounding_box()

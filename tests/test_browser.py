@@ -95,3 +95,45 @@ def test_send_a_painting_from_tab_to_tab(tmp_path):
         page.screenshot(path=str(tmp_path / "chain-screen.png"), full_page=True)
     recipe = Image.open(tmp_path / "chain.png").info["artstudio-recipe"]
     assert '"tab": "restore"' in recipe and Image.open(tmp_path / "chain.png").size == (1024, 1024)
+
+
+def gallery_captions(page) -> list[str]:
+    """The Gallery tab's captions, newest first, as the page shows them now."""
+    page.get_by_role("tab", name="Gallery").first.click()
+    page.wait_for_timeout(1500)
+    return page.locator("#gallery-pictures .caption-label").all_inner_texts()
+
+
+@needs_weights("painting_gan.pt")
+@needs_weights("style_decoder.pt")
+def test_gallery_keeps_a_chain_across_reload_and_restart_and_per_browser(tmp_path):
+    """Generate -> Style transfer -> Inpaint lands three pictures in the gallery, with recipes; they survive
+    a reload and an app restart; another browser sees none of them."""
+    with browser_page() as page:
+        with running_app() as url:
+            page.goto(url)
+            page.get_by_role("tab", name="Generate").first.click()
+            page.get_by_role("button", name="Generate", exact=True).click()
+            page.locator("#generate-painting img").first.wait_for(timeout=120_000)
+            page.locator("#send-generate-stylize").click()
+            page.locator("#stylize-content img").first.wait_for(timeout=30_000)
+            page.get_by_role("button", name="Stylize", exact=True).click()
+            page.locator("#stylize-result img").first.wait_for(timeout=120_000)
+            page.locator("#send-stylize-inpaint").click()
+            paint_stroke(page, None)
+            page.get_by_text("Classical (smooth harmonic fill)").click()
+            page.get_by_role("button", name="Fill", exact=True).click()
+            page.locator("#inpaint-result a[download]").first.wait_for(timeout=120_000)
+            captions = gallery_captions(page)
+            assert [c.split(" ·")[0] for c in captions] == ["inpaint", "stylize", "generate"], captions
+            page.locator("#gallery-pictures button[aria-label^='Thumbnail']").first.click()
+            page.locator("#gallery-recipe").get_by_text("classical").first.wait_for(timeout=30_000)
+            page.screenshot(path=str(tmp_path / "gallery.png"), full_page=True)
+            page.reload()
+            assert gallery_captions(page) == captions
+            stranger = page.context.browser.new_context().new_page()
+            stranger.goto(url)
+            assert gallery_captions(stranger) == []
+        with running_app() as restarted:
+            page.goto(restarted)
+            assert gallery_captions(page) == captions
