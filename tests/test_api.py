@@ -68,3 +68,20 @@ def test_generate_edit_blend(client):
     assert Image.open(edited).tobytes() == Image.open(painting).tobytes()
     strip, gif = client.predict(1, 2, 0.7, 5, api_name="/blend")
     assert Image.open(strip).size == (5 * 128, 128) and Image.open(gif).n_frames == 8
+
+
+@needs_weights("painting_gan.pt")
+@needs_weights("style_decoder.pt")
+@needs_weights("restore_upscale_x4.pt")
+def test_readme_chain_with_named_parameters(client):
+    """The README's example: generate -> stylize -> restore by parameter name, then the caller's history."""
+    painting, files = client.predict(seed=7, truncation=0.7, brightness=1.5, warmth=-0.5, api_name="/generate")
+    styled, compare, png = client.predict(content=handle_file(painting),
+                                          style_1="Vincent van Gogh, The Starry Night (1889)", strength=0.8,
+                                          size=512, api_name="/stylize")
+    result, compare, zoom, restored = client.predict(picture=handle_file(png), task="Enlarge x4", api_name="/restore")
+    assert Image.open(restored).size == tuple(4 * side for side in Image.open(png).size)
+    recipe = Image.open(restored).info["artstudio-recipe"]
+    assert '"tab": "restore"' in recipe and '"scale": 4' in recipe
+    tabs = [item["tab"] for item in client.predict(api_name="/history")]
+    assert tabs[:3] == ["restore", "stylize", "generate"]

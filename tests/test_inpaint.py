@@ -5,7 +5,8 @@ from PIL import Image, ImageDraw
 
 from artstudio.models import registry
 from artstudio.nets.harmonic_fill import harmonic_fill
-from artstudio.models.inpainter import MaskError, binary_mask, classical_fill
+from artstudio.models.inpainter import (MAX_WORK_SIZE, MaskError, binary_mask, classical_fill, crop_box,
+                                         regions, work_scale)
 from artstudio.models.tensors import to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
 from conftest import run_training
@@ -94,3 +95,30 @@ def test_large_image(name, fill):
 def test_inpainter_training_smoke(tiny_data, tmp_path):
     weights_dir = run_training("train_inpainter.py", tiny_data, tmp_path, "--size", "64", "--batch", "2")
     assert (weights_dir / "inpaint_unet.pt").exists()
+
+
+def test_far_apart_scratches_are_separate_crops_and_near_ones_one():
+    mask = Image.new("L", (768, 512), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.line([(10, 10), (200, 60)], fill=255, width=8)
+    draw.line([(600, 400), (740, 480)], fill=255, width=8)
+    draw.line([(610, 380), (700, 380)], fill=255, width=4)     # 10 px from the second scratch: same crop
+    parts = regions(mask)
+    assert len(parts) == 2
+    assert sum(sum(p.histogram()[128:]) for p in parts) == sum(mask.histogram()[128:])   # every hole pixel once
+
+
+def test_thin_scratches_are_filled_at_native_size_and_big_holes_scaled_down():
+    image = Image.new("RGB", (1600, 1200))
+    thin = Image.new("L", image.size, 0)
+    ImageDraw.Draw(thin).line([(50, 50), (1500, 1100)], fill=255, width=10)
+    box = crop_box(thin)
+    assert work_scale(image.crop(box), thin.crop(box), "network") == MAX_WORK_SIZE / 1600   # capped for speed
+    small_photo = Image.new("RGB", (768, 512))
+    thin = Image.new("L", small_photo.size, 0)
+    ImageDraw.Draw(thin).line([(20, 20), (740, 490)], fill=255, width=10)
+    box = crop_box(thin)
+    assert work_scale(small_photo.crop(box), thin.crop(box), "network") == 1.0
+    big = box_mask(small_photo.size, (100, 60, 600, 460))
+    box = crop_box(big)
+    assert work_scale(small_photo.crop(box), big.crop(box), "network") < 0.6

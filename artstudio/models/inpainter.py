@@ -1,11 +1,14 @@
 """Inpainting: the trained U-Net (default) or the classical harmonic fill, at any image size.
 
-The network works on a crop around the mask with a margin, scaled to its working size, and only the
-masked pixels are replaced: everything outside the mask is returned bit for bit.
+Each separate masked region is filled on its own crop (two scratches far apart are two small crops,
+not one crop of the whole picture). A crop is worked on at native resolution when its hole is thin,
+so a scratch on a large photo comes back sharp, and scaled down only as far as a thick hole needs to
+look like the holes the network was trained on. Only masked pixels are replaced: everything outside
+the mask is returned bit for bit.
 """
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
@@ -13,8 +16,11 @@ from artstudio.nets.inpaint_unet import InpaintUNet
 from artstudio.weights import load_into, weights_sha
 
 NETWORK_FILE = "inpaint_unet.pt"
-WORK_SIZE = 384          # long side of the crop the network sees
+TARGET_RADIUS = 16       # px: holes thicker than this (nearest known pixel further away) are scaled down to it
+MIN_WORK_SIZE = 384      # long side a crop is never scaled below (the network's context)
+MAX_WORK_SIZE = 1024     # long side a crop is never worked on above (time and memory)
 CLASSICAL_WORK_SIZE = 768
+REGION_GAP = 24          # px: masked regions closer than this share one crop
 METHODS = ("network", "classical")
 
 
@@ -45,6 +51,54 @@ def crop_box(mask: Image.Image, margin_fraction: float = 0.5, min_margin: int = 
     return (max(0, left - margin), max(0, top - margin), min(mask.width, right + margin), min(mask.height, bottom + margin))
 
 
+def _coarse(mask: Image.Image, long_side: int = 192) -> tuple[torch.Tensor, int]:
+    """The mask reduced so its long side is at most `long_side`, as a bool tensor, and the factor used."""
+    factor = max(1, -(-max(mask.size) // long_side))
+    small = mask.reduce(factor) if factor > 1 else mask
+    flat = torch.frombuffer(bytearray(small.tobytes()), dtype=torch.uint8).view(small.height, small.width)
+    return flat > 0, factor
+
+
+def regions(mask: Image.Image, gap: int = REGION_GAP) -> list[Image.Image]:
+    """The mask split into its separate parts (parts closer than `gap` px stay together), each a full-size
+    mask; found by spreading labels over a coarse copy of the mask."""
+    coarse, factor = _coarse(mask)
+    reach = max(1, gap // factor)
+    grown = F.max_pool2d(coarse[None, None].float(), 2 * reach + 1, 1, reach)[0, 0] > 0
+    labels = torch.where(grown, torch.arange(1, grown.numel() + 1, dtype=torch.float32).view(grown.shape), 0.0)
+    while True:
+        spread = F.max_pool2d(labels[None, None], 3, 1, 1)[0, 0] * grown
+        if torch.equal(spread, labels):
+            break
+        labels = spread
+    parts = []
+    for value in labels[coarse].unique().tolist():
+        part = ((labels == value) & grown).to(torch.uint8).mul(255)
+        region = Image.frombytes("L", (part.shape[1], part.shape[0]), part.numpy().tobytes())
+        region = region.resize(mask.size, Image.NEAREST).filter(ImageFilter.MaxFilter(2 * (factor // 2) + 1))
+        parts.append(Image.composite(mask, Image.new("L", mask.size, 0), region))
+    return [part for part in parts if part.getbbox()]
+
+
+def hole_radius(mask: Image.Image) -> int:
+    """Roughly how far the middle of the hole is from the nearest known pixel, in pixels."""
+    coarse, factor = _coarse(mask, 256)
+    holes, radius = coarse[None, None].float(), 0
+    while holes.any() and radius < max(coarse.shape):    # a hole filling the whole crop never wears away
+        holes = -F.max_pool2d(-holes, 3, 1, 1)
+        radius += 1
+    return radius * factor
+
+
+def work_scale(crop: Image.Image, crop_mask: Image.Image, method: str) -> float:
+    """The factor a crop is resized by before filling (1.0 = native resolution)."""
+    long_side = max(crop.size)
+    if method == "classical":
+        return min(1.0, CLASSICAL_WORK_SIZE / long_side)
+    scale = min(1.0, TARGET_RADIUS / max(1, hole_radius(crop_mask)))
+    return min(1.0, MAX_WORK_SIZE / long_side, max(scale, MIN_WORK_SIZE / long_side))
+
+
 class Inpainter:
     name = "inpaint-unet"
     files = (NETWORK_FILE,)    # checked by registry.availability
@@ -67,7 +121,7 @@ def classical_fill(image: Image.Image, mask: Image.Image) -> Image.Image:
 @torch.no_grad()
 def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | None = None,
          device: torch.device | str = "cpu") -> Image.Image:
-    """Shared by both methods: crop around the mask, fill at working size, paste back the hole only."""
+    """Shared by both methods: one crop per masked region, filled at its working size, holes pasted back."""
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     image = image.convert("RGB")
@@ -77,13 +131,20 @@ def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | 
     if coverage > 0.9:
         raise MaskError(f"The mask covers {coverage:.0%} of the image; leave at least 10% unmasked so there "
                         "is something to fill from.")
-    box = crop_box(mask)
-    crop, crop_mask = image.crop(box), mask.crop(box)
-    work = WORK_SIZE if method == "network" else CLASSICAL_WORK_SIZE
-    scale = min(1.0, work / max(crop.size))
+    result = image.copy()
+    for region in regions(mask):
+        box = crop_box(region)
+        crop, crop_mask = image.crop(box), region.crop(box)
+        result.paste(_fill_crop(crop, crop_mask, method, net, device), box[:2], crop_mask)
+    return result
+
+
+def _fill_crop(crop: Image.Image, crop_mask: Image.Image, method: str, net: InpaintUNet | None,
+               device: torch.device | str) -> Image.Image:
+    scale = work_scale(crop, crop_mask, method)
     w, h = max(8, round(crop.width * scale)), max(8, round(crop.height * scale))
-    x = to_tensor(crop.resize((w, h), Image.BICUBIC), device)
-    m = (to_tensor(crop_mask.resize((w, h), Image.BILINEAR), device) > 0.01).float()
+    x = to_tensor(crop.resize((w, h), Image.BICUBIC) if scale < 1 else crop, device)
+    m = (to_tensor(crop_mask.resize((w, h), Image.BILINEAR) if scale < 1 else crop_mask, device) > 0.01).float()
     if method == "network":
         pad_h, pad_w = (-h) % 8, (-w) % 8
         xp = F.pad(x, (0, pad_w, 0, pad_h), mode="reflect" if min(h, w) > 8 else "replicate")
@@ -91,7 +152,5 @@ def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | 
         out = net(xp, mp)[:, :, :h, :w]
     else:
         out = harmonic_fill(x, m)
-    filled = to_pil(out).resize(crop.size, Image.BICUBIC)
-    result = image.copy()
-    result.paste(filled, box[:2], crop_mask)
-    return result
+    filled = to_pil(out)
+    return filled.resize(crop.size, Image.BICUBIC) if filled.size != crop.size else filled

@@ -15,7 +15,8 @@ from artstudio.tabs.gallery import keep
 METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmonic fill)": "classical"}
 
 
-def fill(editor: dict | None, mask_file: str | None, method: str, request: gr.Request = None):
+def fill(editor: dict | None, mask_file: str | None = None, method: str = next(iter(METHOD_LABELS)),
+         request: gr.Request = None):
     """Returns (before/after pair, result path for download, mask path for download)."""
     if not isinstance(editor, dict) or not editor.get("background"):
         raise gr.Error("Please upload an image into the editor first.")

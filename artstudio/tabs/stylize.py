@@ -63,9 +63,11 @@ def _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, s
     return loaded.image, styles, mask, params
 
 
-def stylize_fast(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3, weight_3,
-                 strength, preserve_color, size, region=None, request: gr.Request = None):
-    """Fast mode: returns (result path, before/after pair, download path)."""
+def stylize_fast(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_STYLE, upload_2=None, weight_2=1.0,
+                 style_3=NO_STYLE, upload_3=None, weight_3=1.0, strength=1.0, preserve_color=False, size=512,
+                 region=None, request: gr.Request = None):
+    """Fast mode: returns (result path, before/after pair, download path). Defaults of None let API callers
+    leave out the optional uploads (Gradio reads them from this signature)."""
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
     try:
@@ -76,9 +78,9 @@ def stylize_fast(content, style_1, upload_1, weight_1, style_2, upload_2, weight
     return _save(result, content, "fast", params, request)
 
 
-def stylize_detailed(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, style_3, upload_3,
-                     weight_3, strength, preserve_color, size, steps, region=None, request: gr.Request = None,
-                     progress=gr.Progress()):
+def stylize_detailed(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_STYLE, upload_2=None,
+                     weight_2=1.0, style_3=NO_STYLE, upload_3=None, weight_3=1.0, strength=1.0, preserve_color=False,
+                     size=512, steps=DETAILED_STEPS, region=None, request: gr.Request = None, progress=gr.Progress()):
     """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
