@@ -141,3 +141,20 @@ def test_history_lists_a_clients_results_and_not_anothers(client, tmp_path):
         other.predict(mine[0]["id"], api_name="/history_delete")
     left = client.predict(mine[0]["id"], api_name="/history_delete")
     assert [m["id"] for m in left] == [mine[1]["id"]]
+
+
+def test_cli_inpaint_png_reopens_with_its_method_and_mask(tmp_path):
+    from artstudio.cli import main
+    from artstudio.tabs import inpaint
+    masks = tmp_path / "masks"
+    masks.mkdir()
+    image = tmp_path / "scene.png"
+    draw_scene((160, 120)).save(image)
+    mask = Image.new("L", (160, 120), 0)
+    ImageDraw.Draw(mask).rectangle((40, 30, 90, 70), fill=255)
+    mask.save(masks / "scene.png")
+    assert main(["inpaint", str(image), "--masks", str(masks), "--method", "classical", "--out", str(tmp_path / "out")]) == 0
+    made = next((tmp_path / "out").glob("*.png"))
+    editor, mask_file, method = inpaint.reopen(str(made))
+    assert method == "Classical (smooth harmonic fill)" and editor["background"].size == (160, 120)
+    assert list(Image.open(mask_file).convert("L").getdata()) == list(mask.getdata())

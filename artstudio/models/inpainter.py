@@ -8,7 +8,7 @@ the mask is returned bit for bit.
 """
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
@@ -73,10 +73,12 @@ def regions(mask: Image.Image, gap: int = REGION_GAP) -> list[Image.Image]:
         labels = spread
     parts = []
     for value in labels[coarse].unique().tolist():
-        part = ((labels == value) & grown).to(torch.uint8).mul(255)
+        part = (labels == value) & grown
+        if factor > 1:      # one coarse pixel more covers what rounding loses when scaling back up
+            part = F.max_pool2d(part[None, None].float(), 3, 1, 1)[0, 0] > 0
+        part = part.to(torch.uint8).mul(255)
         region = Image.frombytes("L", (part.shape[1], part.shape[0]), part.numpy().tobytes())
-        region = region.resize(mask.size, Image.NEAREST).filter(ImageFilter.MaxFilter(2 * (factor // 2) + 1))
-        parts.append(Image.composite(mask, Image.new("L", mask.size, 0), region))
+        parts.append(Image.composite(mask, Image.new("L", mask.size, 0), region.resize(mask.size, Image.NEAREST)))
     return [part for part in parts if part.getbbox()]
 
 
