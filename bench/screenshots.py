@@ -1,6 +1,6 @@
 """Drive every tab of the running app in Debian's Chromium and save the README screenshots.
 
-    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint,restore}.png
+    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint,restore,gallery}.png
 
 Uses only the shipped fixtures and presets as inputs; each step waits for the real output.
 """
@@ -59,6 +59,12 @@ def main() -> None:
         result.click(position={"x": 120, "y": 100})
         page.wait_for_timeout(2500)
         page.screenshot(path=str(OUT / "restore.png"), full_page=True)
+
+        page.get_by_role("tab", name="Gallery").first.click()
+        page.locator("#gallery-pictures button[aria-label^='Thumbnail']").nth(1).click()
+        page.locator("#gallery-selected img").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "gallery.png"))
     print(f"screenshots in {OUT}")
 
 

@@ -80,13 +80,7 @@ def test_send_a_painting_from_tab_to_tab(tmp_path):
     """Generate -> send to Style transfer -> stylize -> send to Restore -> restore: no download, no upload."""
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        page.get_by_role("tab", name="Generate").first.click()
-        page.get_by_role("button", name="Generate", exact=True).click()
-        page.locator("#generate-painting img").first.wait_for(timeout=120_000)
-        page.locator("#send-generate-stylize").click()
-        page.locator("#stylize-content img").first.wait_for(timeout=30_000)
-        page.get_by_role("button", name="Stylize", exact=True).click()
-        page.locator("#stylize-result img").first.wait_for(timeout=120_000)
+        generate_and_stylize(page)
         page.locator("#send-stylize-restore").click()
         page.locator("#restore-input img").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Restore", exact=True).click()
@@ -95,6 +89,17 @@ def test_send_a_painting_from_tab_to_tab(tmp_path):
         page.screenshot(path=str(tmp_path / "chain-screen.png"), full_page=True)
     recipe = Image.open(tmp_path / "chain.png").info["artstudio-recipe"]
     assert '"tab": "restore"' in recipe and Image.open(tmp_path / "chain.png").size == (1024, 1024)
+
+
+def generate_and_stylize(page) -> None:
+    """Generate a painting, send it to Style transfer and stylize it, waiting for each result."""
+    page.get_by_role("tab", name="Generate").first.click()
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.locator("#generate-painting img").first.wait_for(timeout=120_000)
+    page.locator("#send-generate-stylize").click()
+    page.locator("#stylize-content img").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Stylize", exact=True).click()
+    page.locator("#stylize-result img").first.wait_for(timeout=120_000)
 
 
 def gallery_captions(page) -> list[str]:
@@ -112,13 +117,7 @@ def test_gallery_keeps_a_chain_across_reload_and_restart_and_per_browser(tmp_pat
     with browser_page() as page:
         with running_app() as url:
             page.goto(url)
-            page.get_by_role("tab", name="Generate").first.click()
-            page.get_by_role("button", name="Generate", exact=True).click()
-            page.locator("#generate-painting img").first.wait_for(timeout=120_000)
-            page.locator("#send-generate-stylize").click()
-            page.locator("#stylize-content img").first.wait_for(timeout=30_000)
-            page.get_by_role("button", name="Stylize", exact=True).click()
-            page.locator("#stylize-result img").first.wait_for(timeout=120_000)
+            generate_and_stylize(page)
             page.locator("#send-stylize-inpaint").click()
             paint_stroke(page, None)
             page.get_by_text("Classical (smooth harmonic fill)").click()
