@@ -6,7 +6,7 @@ from PIL import Image, ImageDraw
 from artstudio.models import registry
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.inpainter import (MAX_WORK_SIZE, MaskError, binary_mask, classical_fill, crop_box,
-                                         regions, work_scale)
+                                         crops, regions, work_scale)
 from artstudio.models.tensors import to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
 from conftest import run_training
@@ -104,8 +104,10 @@ def test_far_apart_scratches_are_separate_crops_and_near_ones_one():
     draw.line([(600, 400), (740, 480)], fill=255, width=8)
     draw.line([(610, 380), (700, 380)], fill=255, width=4)     # 10 px from the second scratch: same crop
     parts = regions(mask)
-    assert len(parts) == 2
+    assert len(parts) == 2 and len(crops(mask)) == 2
     assert sum(sum(p.histogram()[128:]) for p in parts) == sum(mask.histogram()[128:])   # every hole pixel once
+    ImageDraw.Draw(mask).line([(300, 100), (520, 330)], fill=255, width=8)               # its crop meets both
+    assert len(regions(mask)) == 3 and len(crops(mask)) == 1
 
 
 def test_thin_scratches_are_filled_at_native_size_and_big_holes_scaled_down():

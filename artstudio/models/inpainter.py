@@ -8,7 +8,7 @@ the mask is returned bit for bit.
 """
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageChops
 
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
@@ -63,7 +63,7 @@ def regions(mask: Image.Image, gap: int = REGION_GAP) -> list[Image.Image]:
     """The mask split into its separate parts (parts closer than `gap` px stay together), each a full-size
     mask; found by spreading labels over a coarse copy of the mask."""
     coarse, factor = _coarse(mask)
-    reach = max(1, gap // factor)
+    reach = max(1, gap // (2 * factor))      # both parts grow, so they meet when closer than gap
     grown = F.max_pool2d(coarse[None, None].float(), 2 * reach + 1, 1, reach)[0, 0] > 0
     labels = torch.where(grown, torch.arange(1, grown.numel() + 1, dtype=torch.float32).view(grown.shape), 0.0)
     while True:
@@ -80,6 +80,24 @@ def regions(mask: Image.Image, gap: int = REGION_GAP) -> list[Image.Image]:
         region = Image.frombytes("L", (part.shape[1], part.shape[0]), part.numpy().tobytes())
         parts.append(Image.composite(mask, Image.new("L", mask.size, 0), region.resize(mask.size, Image.NEAREST)))
     return [part for part in parts if part.getbbox()]
+
+
+def crops(mask: Image.Image) -> list[tuple[tuple[int, int, int, int], Image.Image]]:
+    """(crop box, mask) per group of regions whose crops overlap: separate holes get separate crops, but
+    no pixel is worked on twice."""
+    groups = [(crop_box(region), region) for region in regions(mask)]
+    merged = True
+    while merged:
+        merged = False
+        for (i, (a, mask_a)), (j, (b, mask_b)) in ((x, y) for x in enumerate(groups) for y in enumerate(groups)
+                                                   if x[0] < y[0]):
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                union = ImageChops.lighter(mask_a, mask_b)
+                groups[i] = (crop_box(union), union)
+                del groups[j]
+                merged = True
+                break
+    return groups
 
 
 def hole_radius(mask: Image.Image) -> int:
@@ -123,7 +141,7 @@ def classical_fill(image: Image.Image, mask: Image.Image) -> Image.Image:
 @torch.no_grad()
 def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | None = None,
          device: torch.device | str = "cpu") -> Image.Image:
-    """Shared by both methods: one crop per masked region, filled at its working size, holes pasted back."""
+    """Shared by both methods: one crop per separate hole, filled at its working size, holes pasted back."""
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     image = image.convert("RGB")
@@ -134,8 +152,7 @@ def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | 
         raise MaskError(f"The mask covers {coverage:.0%} of the image; leave at least 10% unmasked so there "
                         "is something to fill from.")
     result = image.copy()
-    for region in regions(mask):
-        box = crop_box(region)
+    for box, region in crops(mask):
         crop, crop_mask = image.crop(box), region.crop(box)
         result.paste(_fill_crop(crop, crop_mask, method, net, device), box[:2], crop_mask)
     return result

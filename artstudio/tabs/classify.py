@@ -47,7 +47,7 @@ def classify_image(painting: str | None, top_k: int, opacity: float):
     show_notes(loaded.notes)
     classifier = model("classifier")
     top = classifier.top(loaded.image, top_k)
-    heat = classifier.heatmap(loaded.image)
+    heat = classifier.heatmap(loaded.image, MOVEMENTS.index(top[0][0]))
     labels = {display_name(label): prob for label, prob in top}
     return labels, overlay(loaded.image, heat, opacity), (loaded.image, heat)
 
