@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio import presets  # noqa: E402
 from artstudio.models import registry  # noqa: E402
+from artstudio.models.classifier import ENSEMBLE_FILE  # noqa: E402
 from artstudio.models.stylizer import DETAILED_STEPS, StyleSource  # noqa: E402
 from artstudio.weights import update_metrics  # noqa: E402
 
@@ -58,14 +59,18 @@ def stroke_mask(size: int, fraction: float) -> Image.Image:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", nargs="+", choices=list(registry.MODELS), help="measure just these models")
     args = parser.parse_args()
+
+    def wanted(name: str) -> bool:
+        return (not args.only or name in args.only) and registry.availability(name) is None
     registry.configure_threads()
     painting = Image.open(FIXTURE).convert("RGB")
     results: dict[str, dict] = {}
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, " \
               f"{torch.get_num_threads()} threads"
 
-    if registry.availability("restorer") is None:      # first, so the peak memory below is the restorer's
+    if wanted("restorer"):      # first, so the peak memory below is the restorer's
         r = registry.get("restorer")
         small, large = painting.resize((256, 256)), painting.resize((1024, 1024))
         results["restore_upscale_x4.pt"] = {
@@ -85,19 +90,19 @@ def main() -> None:
             start = time.perf_counter()
             r.upscale(painting.resize((128, 128)), 4, upscaler="detailed")
             results["realesrgan_x4plus.pt"] = {"x4_128px_painting_s": round(time.perf_counter() - start, 1)}
-    if registry.availability("classifier") is None:
+    if wanted("classifier"):
         c = registry.get("classifier")
-        results["movement_classifier.pt"] = {
+        results[ENSEMBLE_FILE] = {
             "load_s": load_seconds("classifier"),
             "classify_224px_ms": median_ms(lambda: c.top(painting, 5), args.repeats),
-            "heatmap_224px_ms": median_ms(lambda: c.heatmap(painting), args.repeats)}
-    if registry.availability("generator") is None:
+            "heatmap_224px_ms": median_ms(lambda: c.heatmap(painting, 0), args.repeats)}
+    if wanted("generator"):
         g = registry.get("generator")
         results["painting_gan.pt"] = {
             "load_s": load_seconds("generator"),
             "one_sample_ms": median_ms(lambda: g.sample(1), args.repeats),
             "batch_16_ms": median_ms(lambda: g.render(torch.stack([g.latent(s) for s in range(16)])), args.repeats)}
-    if registry.availability("stylizer") is None:
+    if wanted("stylizer"):
         s = registry.get("stylizer")
         style = [StyleSource(Image.open(presets.FOLDER / "van-gogh_starry-night-1889.jpg").convert("RGB"))]
         content = painting.resize((512, 384))
@@ -114,7 +119,7 @@ def main() -> None:
                                   size=512), args.repeats),
             "fast_1024px_ms": median_ms(lambda: s.stylize(content, style, size=1024), max(1, args.repeats // 2)),
             f"detailed_512px_{DETAILED_STEPS}_steps_s": round(time.perf_counter() - start, 1)}
-    if registry.availability("inpainter") is None:
+    if wanted("inpainter"):
         n = registry.get("inpainter")
         results["inpaint_unet.pt"] = {"load_s": load_seconds("inpainter")}
         for size in (512, 1024):
@@ -126,7 +131,8 @@ def main() -> None:
             print(f"{file:28s} {key:32s} {value}")
         update_metrics(file, {"speed_cpu2": dict(figures, machine=machine)})
     out = Path(__file__).resolve().parent / "speed.json"
-    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    earlier = json.loads(out.read_text())["results"] if out.exists() and args.only else {}
+    out.write_text(json.dumps({"machine": machine, "results": {**earlier, **results}}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -41,22 +41,35 @@ def file_line(entry: dict) -> str:
             f"licence: {entry['licence']}. Recipe: `{entry['recipe']}`. Data: {entry['data']}.")
 
 
-def classifier_card(entry: dict) -> str:
-    m = entry["metrics"]
+def classifier_card(ensemble: dict, mobilenet: dict, efficientnet: dict) -> str:
+    m = ensemble["metrics"]
     recall = table(["movement", "recall"], [[display_name(k), f"{v:.2f}"] for k, v in m["per_class_recall"].items()])
     short = [display_name(x)[:6] for x in MOVEMENTS]
     confusion = table(["true \\ predicted"] + short,
                       [[display_name(MOVEMENTS[i])] + row for i, row in enumerate(m["confusion"])])
+    alone = table(["classifier", "top-1", "macro-F1", "ECE"],
+                  [[name, f"{v['top1']:.3f}", f"{v['macro_f1']:.3f}", f"{v['ece']:.3f}"]
+                   for name, v in m["heads_alone"].items()]
+                  + [["ensemble", f"{m['top1']:.3f}", f"{m['macro_f1']:.3f}", f"{m['ece']:.3f}"]])
     return f"""### Movement classifier
 
-MobileNetV2 (ImageNet) with blocks 14-18 fine-tuned and a head over pooled features plus
-per-channel mean/std statistics of four early feature maps (brushwork and palette), trained on
-four views per painting (original, mirror, two random crops), calibrated by temperature scaling,
-mirror-averaged at inference. {file_line(entry)}
+Two heads averaged in log-probability: MobileNetV2 (ImageNet) with blocks 14-18 fine-tuned, and
+EfficientNet-Lite0 (ImageNet) with blocks 11-15 and a new 1280-channel feature layer fine-tuned. Each
+head sees pooled features plus per-channel mean/std statistics of four early feature maps (brushwork
+and palette) and was trained on four views per painting (original, mirror, two random crops); the
+MobileNetV2 weight ({m['mobilenet_weight']:.2f}) and the ensemble's temperature ({m['temperature']:.2f}) were
+fitted on the validation split by `training/fuse_classifiers.py`. Heat maps and custom-label embeddings
+come from the MobileNetV2 half.
+
+- {file_line(mobilenet)}
+- {file_line(efficientnet)}
+- {file_line(ensemble)}
 
 Validation split ({m['validation_images']} paintings never trained on): top-1 **{m['top1']:.3f}**,
 top-3 **{m['top3']:.3f}**, macro-F1 **{m['macro_f1']:.3f}**, expected calibration error
-**{m['ece']:.3f}** (temperature {m['temperature']:.2f}). {speed(entry)}
+**{m['ece']:.3f}**. {speed(ensemble)}
+
+{alone}
 
 {recall}
 
@@ -242,8 +255,10 @@ def backbone_card(manifest: dict) -> str:
 def main() -> None:
     manifest = read_manifest()
     cards = []
-    builders = {"movement_classifier.pt": classifier_card, "style_decoder.pt": stylizer_card,
-                "inpaint_unet.pt": inpainter_card}
+    if {"movement_ensemble.pt", "movement_classifier.pt", "movement_classifier_efficientnet.pt"} <= set(manifest):
+        cards.append(classifier_card(manifest["movement_ensemble.pt"], manifest["movement_classifier.pt"],
+                                     manifest["movement_classifier_efficientnet.pt"]))
+    builders = {"style_decoder.pt": stylizer_card, "inpaint_unet.pt": inpainter_card}
     for file, build in builders.items():
         if file in manifest:
             cards.append(build(manifest[file]))

@@ -14,14 +14,14 @@ def test_endpoints_listed(client):
             "/stylize_detailed", "/inpaint"} <= names
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify(client):
     labels, heat, *_ = client.predict(handle_file(UKIYO_E), 5, 0.5, api_name="/classify")
     assert labels["label"] == "Ukiyo-e" and len(labels["confidences"]) == 5
     assert Image.open(heat).size == (224, 224)
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify_batch(client, tmp_path):
     bad = tmp_path / "bad.png"
     bad.write_text("no")

@@ -50,7 +50,7 @@ def collection(tmp_path_factory):
     return src
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify_on_two_nodes_matches_the_cli(cluster, collection, tmp_path):
     result = batch("classify", collection, "--out", tmp_path, "--address", cluster, "--workers", "2",
                    "--batch-size", "1")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.skipif(not chromium_available() and not os.environ.get(
                                 reason="Debian's chromium is not installed (apt-get install chromium)")
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify_in_browser(tmp_path):
     with running_app() as url, browser_page() as page:
         page.goto(url)

@@ -6,7 +6,7 @@ from artstudio.classes import MOVEMENTS
 from artstudio.models import registry
 from conftest import FIXTURES, draw_scene, needs_weights
 
-pytestmark = needs_weights("movement_classifier.pt")
+pytestmark = needs_weights("movement_ensemble.pt")
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify_json_and_bad_item(tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_text("not a picture")
@@ -38,7 +38,7 @@ def test_classify_json_and_bad_item(tmp_path):
     assert first["top"][0]["label"] == "Ukiyo_e" and set(first["top"][0]) == {"label", "prob"}
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_classify_success_exit_zero():
     result = cli("classify", UKIYO_E)
     assert result.returncode == 0 and "Ukiyo_e" in result.stdout

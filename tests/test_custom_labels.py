@@ -10,7 +10,7 @@ from artstudio.models.classifier import EMBEDDING_DIM
 from artstudio.models.custom_labels import LabelSetError, LabelStore, fit_label_set
 from conftest import needs_weights
 
-pytestmark = needs_weights("movement_classifier.pt")
+pytestmark = needs_weights("movement_ensemble.pt")
 
 
 def stripes(seed: int) -> Image.Image:

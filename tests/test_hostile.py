@@ -55,7 +55,7 @@ def assert_still_serving(client):
     assert Image.open(heat).size == (224, 224)
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 @needs_weights("style_decoder.pt")
 @pytest.mark.parametrize("endpoint", sorted(IMAGE_ENDPOINTS))
 @pytest.mark.parametrize("case", IMAGE_CASES)
@@ -69,7 +69,7 @@ def test_image_case(client, corpus, endpoint, case):
         assert outputs and all(o is not None for o in outputs[:1])
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_server_answers_after_hostile_files(client, corpus):
     for case in REFUSED:
         with pytest.raises(AppError):
@@ -86,7 +86,7 @@ ZIP_ROWS = {
 }
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 @pytest.mark.parametrize("case", sorted(ZIP_ROWS))
 def test_zip_case_costs_one_row(client, corpus, case):
     table, _ = client.predict([handle_file(str(corpus[case])), handle_file(UKIYO_E)], api_name="/classify_batch")
@@ -123,7 +123,7 @@ BAD_PARAMETERS = [
 ]
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 @needs_weights("painting_gan.pt")
 @needs_weights("style_decoder.pt")
 @pytest.mark.parametrize("api_name,make_args,message", BAD_PARAMETERS,

@@ -12,7 +12,7 @@ from load_test import run, write_mask  # noqa: E402
 from memory_ceiling import CEILING_MB, measure  # noqa: E402
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_memory_ceiling_over_the_hostile_corpus():
     report = measure()
     assert report["peak_rss_mb"] < CEILING_MB, report
@@ -20,7 +20,7 @@ def test_memory_ceiling_over_the_hostile_corpus():
     assert not [case for case, outcome in answered.items() if "Traceback" in outcome or "preprocess" in outcome]
 
 
-@needs_weights("movement_classifier.pt")
+@needs_weights("movement_ensemble.pt")
 def test_eight_users_at_once():
     with running_app() as url:
         report = run(url, users=8, seconds=40, mask=write_mask(Path(tempfile.mkdtemp()) / "mask.png"))

@@ -55,10 +55,10 @@ def opencv_method(flag_name: str):
 
 
 def native_mask(size: tuple[int, int], kind: str, rng: random.Random) -> Image.Image:
-    """A mask drawn at the picture's long side, cropped to the picture."""
-    side = max(size)
-    square = (random_mask(side, kind, rng)[0].numpy() * 255).astype("uint8")
-    return Image.fromarray(square).crop((0, 0, *size))
+    """A mask drawn on a square at the picture's long side, fitted to the picture (so holes always land
+    on it; strokes narrow a little across the short side)."""
+    square = (random_mask(max(size), kind, rng)[0].numpy() * 255).astype("uint8")
+    return Image.fromarray(square).resize(size, Image.NEAREST)
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
-"""Train the art-movement classifier on ../shared/data/wikiart-styles (seeded, resumable).
+"""Train an art-movement classifier on ../shared/data/wikiart-styles (seeded, resumable).
 
-Stage 1 caches the frozen MobileNetV2 trunk (blocks 0-13) outputs for several views of every image
-(original, flip, random crops) under runs/classifier/; stage 2 fine-tunes blocks 14-18 and the head
-on those caches; stage 3 fits the temperature on the validation split, measures it and writes
-weights/movement_classifier.pt plus its manifest entry.
+Stage 1 caches the frozen trunk's outputs (MobileNetV2 blocks 0-13, or EfficientNet-Lite0 blocks 0-10)
+for several views of every image (original, flip, random crops) under runs/classifier/; stage 2
+fine-tunes the tail and the head on those caches, one checkpoint per epoch; stage 3 fits the
+temperature on the validation split, measures it and writes the head plus its manifest entry.
+`training/fuse_classifiers.py` then weighs the two backbones against each other.
 
-    python training/train_classifier.py [--epochs 12] [--threads 2]
+    python training/train_classifier.py [--backbone mobilenet_v2|efficientnet_lite0] [--epochs 12]
 """
 import argparse
 import json
@@ -20,12 +21,16 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.classes import MOVEMENTS  # noqa: E402
-from artstudio.nets.movement_net import MovementNet  # noqa: E402
+from artstudio.nets.movement_net import EfficientMovementNet, MovementNet  # noqa: E402
 from artstudio.weights import load_weights, record_weights  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.metrics import classification_report  # noqa: E402
 
 RUN_DIR = Path("runs/classifier")
+BACKBONES = {  # name -> (network, ImageNet weights, head file)
+    "mobilenet_v2": (MovementNet, "mobilenet_v2_imagenet.pt", "movement_classifier.pt"),
+    "efficientnet_lite0": (EfficientMovementNet, "efficientnet_lite0_imagenet.pt", "movement_classifier_efficientnet.pt"),
+}
 TRAIN_VIEWS = ("orig", "flip", "crop", "cropflip")
 VAL_VIEWS = ("orig", "flip")
 
@@ -44,7 +49,7 @@ def load_view(path: Path, view: str, rng: random.Random) -> torch.Tensor:
 
 
 @torch.no_grad()
-def cache_views(net: MovementNet, paths: list[Path], views: tuple[str, ...], out: Path, seed: int) -> dict:
+def cache_views(net: MovementNet | EfficientMovementNet, paths: list[Path], views: tuple[str, ...], out: Path, seed: int) -> dict:
     if out.exists():
         return torch.load(out, weights_only=True)
     rng = random.Random(seed)
@@ -83,12 +88,14 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--backbone", choices=list(BACKBONES), default="mobilenet_v2")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="images per class (0 = all), for smoke runs")
-    parser.add_argument("--out", default="movement_classifier.pt")
+    parser.add_argument("--out", help="weights file (default: the backbone's head file)")
     args = parser.parse_args()
+    network, backbone_file, head_file = BACKBONES[args.backbone]
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
@@ -100,22 +107,20 @@ def main() -> None:
     train_paths, val_paths = split(paths)
     print(f"{len(train_paths)} train, {len(val_paths)} validation images", flush=True)
 
-    net = MovementNet(len(MOVEMENTS))
-    backbone = {k: v.float() for k, v in load_weights("mobilenet_v2_imagenet.pt").items() if k.startswith("features.")}
-    trunk_state = {k[len("features."):]: v for k, v in backbone.items() if int(k.split(".")[1]) < 14}
-    net.trunk.load_state_dict(trunk_state)
-    net.head.tail.load_state_dict({f"{int(k.split('.')[1]) - 14}.{k.split('.', 2)[2]}": v
-                                   for k, v in backbone.items() if int(k.split(".")[1]) >= 14})
+    net = network(len(MOVEMENTS))
+    net.load_backbone(load_weights(backbone_file))
     net.eval()
-    tag = f"l{args.limit}" if args.limit else "all"
+    tag = f"{args.backbone}_l{args.limit}" if args.limit else args.backbone
     train_cache = cache_views(net, train_paths, TRAIN_VIEWS, RUN_DIR / f"train_{tag}.pt", args.seed)
     val_cache = cache_views(net, val_paths, VAL_VIEWS, RUN_DIR / f"val_{tag}.pt", args.seed + 1)
     y_train = torch.tensor([label_of(p) for p in train_paths])
     y_val = torch.tensor([label_of(p) for p in val_paths])
 
     head = net.head
-    opt = torch.optim.AdamW([{"params": head.tail.parameters(), "lr": 3e-4},
-                             {"params": head.fc.parameters(), "lr": 2e-3}], weight_decay=0.05)
+    tail_params = set(head.tail.parameters())
+    opt = torch.optim.AdamW([{"params": list(tail_params), "lr": 3e-4},      # pretrained: gently
+                             {"params": [p for p in head.parameters() if p not in tail_params], "lr": 2e-3}],
+                            weight_decay=0.05)
     steps_per_epoch = (len(train_paths) + 63) // 64
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[3e-4, 2e-3], total_steps=args.epochs * steps_per_epoch)
     ckpt = RUN_DIR / f"head_{tag}.pt"
@@ -158,10 +163,10 @@ def main() -> None:
     report["train_images"] = len(train_paths)
     print(json.dumps({k: v for k, v in report.items() if k != "confusion"}, indent=1), flush=True)
     state = {k: v.half() if v.is_floating_point() and k != "temperature" else v for k, v in head.state_dict().items()}
-    record_weights(args.out, state, source="trained by training/train_classifier.py",
+    record_weights(args.out or head_file, state, source=f"trained by training/train_classifier.py --backbone {args.backbone}",
                    licence="weights: project's own; training images WikiArt (non-commercial research use)",
                    data="../shared/data/wikiart-styles, 85% train / 15% validation split by file-name hash",
-                   recipe="training/train_classifier.py",
+                   recipe=f"training/train_classifier.py --backbone {args.backbone} --epochs {args.epochs}",
                    metrics={k: report[k] for k in ("top1", "top3", "macro_f1", "ece", "temperature",
                                                    "per_class_recall", "confusion", "validation_images")})
 

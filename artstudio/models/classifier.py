@@ -1,33 +1,56 @@
-"""Art-movement classifier: probabilities, Grad-CAM heat maps and embeddings for custom labels."""
+"""Art-movement classifier: probabilities, Grad-CAM heat maps and embeddings for custom labels.
+
+Two heads, one over MobileNetV2 and one over EfficientNet-Lite0, are averaged in log-probability with
+the weight and temperature `training/fuse_classifiers.py` fitted on the validation split. Heat maps and
+custom-label embeddings come from the MobileNetV2 half, so label sets taught earlier stay valid.
+"""
 import torch
 from PIL import Image
 
 from artstudio.classes import MOVEMENTS
 from artstudio.models.tensors import to_tensor
 from artstudio.models.custom_labels import LabelSet
-from artstudio.nets.movement_net import STAT_CHANNELS, TAIL_START, MovementNet
+from artstudio.nets.movement_net import STAT_CHANNELS, EfficientMovementNet, MovementNet
 from artstudio.weights import load_weights, weights_sha
 
-BACKBONE_FILE = "mobilenet_v2_imagenet.pt"
-HEAD_FILE = "movement_classifier.pt"
+BACKBONES = {  # name -> (network, ImageNet weights, trained head)
+    "mobilenet_v2": (MovementNet, "mobilenet_v2_imagenet.pt", "movement_classifier.pt"),
+    "efficientnet_lite0": (EfficientMovementNet, "efficientnet_lite0_imagenet.pt", "movement_classifier_efficientnet.pt"),
+}
+ENSEMBLE_FILE = "movement_ensemble.pt"
 INPUT_SIZE = 224
 EMBEDDING_DIM = 1280 + 2 * STAT_CHANNELS
 
 
+def load_backbone_net(name: str, device: torch.device) -> MovementNet | EfficientMovementNet:
+    """One backbone with its trained head, ready for inference."""
+    network, backbone_file, head_file = BACKBONES[name]
+    net = network(len(MOVEMENTS))
+    net.load_backbone(load_weights(backbone_file))
+    net.head.load_state_dict({k: v.float() for k, v in load_weights(head_file).items()})
+    return net.eval().to(device)
+
+
+def fuse(mobilenet_logits: torch.Tensor, efficientnet_logits: torch.Tensor, mobilenet_weight: float,
+         temperature: float) -> torch.Tensor:
+    """Ensemble logits: a weighted mean of the two heads' log-probabilities, over a fitted temperature."""
+    mixed = (mobilenet_weight * mobilenet_logits.log_softmax(1)
+             + (1 - mobilenet_weight) * efficientnet_logits.log_softmax(1))
+    return mixed / temperature
+
+
 class MovementClassifier:
     name = "movement-classifier"
-    files = (BACKBONE_FILE, HEAD_FILE)    # checked by registry.availability
+    files = tuple(f for _, backbone, head in BACKBONES.values() for f in (backbone, head)) + (ENSEMBLE_FILE,)
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
-        backbone = load_weights(BACKBONE_FILE)
-        head = load_weights(HEAD_FILE)
-        net = MovementNet(len(MOVEMENTS))
-        net.trunk.load_state_dict({k[len("features."):]: v.float() for k, v in backbone.items()
-                                   if k.startswith("features.") and int(k.split(".")[1]) < TAIL_START})
-        net.head.load_state_dict({k: v.float() for k, v in head.items()})
-        self.net = net.eval().to(device)
-        self.sha256 = weights_sha(HEAD_FILE)
+        self.net = load_backbone_net("mobilenet_v2", device)
+        self.efficient_net = load_backbone_net("efficientnet_lite0", device)
+        ensemble = load_weights(ENSEMBLE_FILE)
+        self.mobilenet_weight = float(ensemble["mobilenet_weight"])
+        self.temperature = float(ensemble["temperature"])
+        self.sha256 = weights_sha(ENSEMBLE_FILE)
         self.labels = list(MOVEMENTS)
 
     def _batch(self, images: list[Image.Image]) -> torch.Tensor:
@@ -35,10 +58,14 @@ class MovementClassifier:
                           for img in images])
 
     @torch.no_grad()
-    def probabilities(self, images: list[Image.Image]) -> torch.Tensor:
-        """(N, 11) calibrated probabilities, averaged over the image and its mirror image."""
+    def logits(self, images: list[Image.Image]) -> torch.Tensor:
+        """(N, 11) calibrated ensemble logits."""
         x = self._batch(images)
-        return (self.net(x).softmax(1) + self.net(x.flip(3)).softmax(1)).cpu() / 2
+        return fuse(self.net(x), self.efficient_net(x), self.mobilenet_weight, self.temperature).cpu()
+
+    def probabilities(self, images: list[Image.Image]) -> torch.Tensor:
+        """(N, 11) calibrated probabilities."""
+        return self.logits(images).softmax(1)
 
     def top(self, image: Image.Image, k: int = 5) -> list[tuple[str, float]]:
         probs = self.probabilities([image])[0]
@@ -64,14 +91,15 @@ class MovementClassifier:
         return [(label_set.labels[i], float(v)) for v, i in zip(values, indices)]
 
     def heatmap(self, image: Image.Image, label_index: int | None = None) -> Image.Image:
-        """Grad-CAM over the last feature map: where the evidence for the label (default: top) lies."""
+        """Grad-CAM over MobileNetV2's last feature map: where the evidence for the label (default: the
+        ensemble's top) lies."""
         x = self._batch([image])
         with torch.no_grad():
             trunk, stats = self.net.trunk_and_stats(x)
         feature_map = self.net.head.tail(trunk).detach().requires_grad_(True)
         head = self.net.head
         logits = head.fc(torch.cat([feature_map.mean((2, 3)), stats], 1))
-        index = int(logits.argmax()) if label_index is None else label_index
+        index = int(self.logits([image]).argmax()) if label_index is None else label_index
         (grad,) = torch.autograd.grad(logits[0, index], feature_map)
         cam = torch.relu((grad.mean((2, 3), keepdim=True) * feature_map).sum(1, keepdim=True))
         cam = cam / cam.max().clamp(min=1e-8)

@@ -1,5 +1,5 @@
-"""EfficientNet-Lite0 feature extractor (ImageNet weights), used frozen: by the GAN's discriminator and
-as the loss network of the stylizer's detailed mode.
+"""EfficientNet-Lite0 feature extractor (ImageNet weights): used frozen by the GAN's discriminator and as
+the loss network of the stylizer's detailed mode, and as the classifier's second backbone.
 
 Mirrors the TensorFlow model the weights come from: "same" padding, ReLU6, no squeeze-excite.
 Input: RGB in [0, 1] (normalised here with mean = std = 0.5). `training/convert_backbones.py`
@@ -63,8 +63,11 @@ class EfficientNetLite0(nn.Module):
                 cin = cout
         self._blocks = nn.ModuleList(blocks)
 
+    def stem(self, rgb: torch.Tensor) -> torch.Tensor:
+        return F.relu6(self._bn0(self._conv_stem(rgb * 2 - 1)))
+
     def forward(self, rgb: torch.Tensor, taps: tuple[int, ...]) -> list[torch.Tensor]:
-        x = F.relu6(self._bn0(self._conv_stem(rgb * 2 - 1)))
+        x = self.stem(rgb)
         out = []
         for i, block in enumerate(self._blocks):
             x = block(x)

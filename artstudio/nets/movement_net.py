@@ -1,23 +1,43 @@
-"""Art-movement classifier: ImageNet MobileNetV2 with a fine-tuned tail and a style-statistics head.
+"""Art-movement classifiers: an ImageNet backbone with a fine-tuned tail and a style-statistics head.
 
-Brushwork and palette say more about a movement than objects do, so the head sees, beside the pooled
+Brushwork and palette say more about a movement than objects do, so each head sees, beside the pooled
 final features, the per-channel mean and standard deviation of four early feature maps (texture and
-colour statistics in the spirit of Gram-matrix style descriptors). Blocks 0-13 stay frozen at their
-ImageNet values; blocks 14-18 and the head are trained by `training/train_classifier.py`.
+colour statistics in the spirit of Gram-matrix style descriptors). The early blocks (the trunk) stay
+frozen at their ImageNet values; the tail and the head are trained by `training/train_classifier.py`.
+Two backbones are trained apart and averaged (`artstudio/models/classifier.py`): MobileNetV2 and
+EfficientNet-Lite0 make different mistakes, so together they make fewer.
 """
 import torch
 from torch import nn
 
-STAT_BLOCKS = (3, 6, 10, 13)      # indices into mobilenet_v2().features whose outputs feed the statistics
-STAT_CHANNELS = 24 + 32 + 64 + 96
-TAIL_START = 14
+from artstudio.nets.efficientnet_lite import EfficientNetLite0
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+
+STAT_BLOCKS = (3, 6, 10, 13)      # MobileNetV2: indices into features whose outputs feed the statistics
+STAT_CHANNELS = 24 + 32 + 64 + 96
+TAIL_START = 14
+
+EFFICIENT_STAT_BLOCKS = (2, 4, 7, 10)     # EfficientNet-Lite0: indices into _blocks
+EFFICIENT_STAT_CHANNELS = 24 + 40 + 80 + 112
+EFFICIENT_TAIL_START = 11
+EFFICIENT_FEATURES = 1280
 
 
 def channel_stats(x: torch.Tensor) -> torch.Tensor:
     flat = x.flatten(2)
     return torch.cat([flat.mean(2), flat.std(2)], 1)
+
+
+def run_with_stats(blocks, x: torch.Tensor, stat_blocks: tuple[int, ...]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Run `blocks` in order; returns the last output and the channel statistics of the `stat_blocks`."""
+    stats = []
+    for i, block in enumerate(blocks):
+        x = block(x)
+        if i in stat_blocks:
+            stats.append(channel_stats(x))
+    return x, torch.cat(stats, 1)
 
 
 class MovementHead(nn.Module):
@@ -37,7 +57,7 @@ class MovementHead(nn.Module):
 
 
 class MovementNet(nn.Module):
-    """Full classifier from an RGB image tensor in [0, 1]; keeps the last tail map for Grad-CAM."""
+    """MobileNetV2 classifier from an RGB image tensor in [0, 1]; keeps the last tail map for Grad-CAM."""
 
     def __init__(self, num_classes: int) -> None:
         super().__init__()
@@ -48,14 +68,58 @@ class MovementNet(nn.Module):
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
 
+    def load_backbone(self, backbone: dict[str, torch.Tensor]) -> None:
+        """ImageNet weights (mobilenet_v2_imagenet.pt) into the trunk and the tail."""
+        features = {k[len("features."):]: v.float() for k, v in backbone.items() if k.startswith("features.")}
+        self.trunk.load_state_dict({k: v for k, v in features.items() if int(k.split(".")[0]) < TAIL_START})
+        self.head.tail.load_state_dict({f"{int(k.split('.')[0]) - TAIL_START}.{k.split('.', 1)[1]}": v
+                                        for k, v in features.items() if int(k.split(".")[0]) >= TAIL_START})
+
     def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        x = (rgb - self.mean) / self.std
-        stats = []
-        for i, block in enumerate(self.trunk):
-            x = block(x)
-            if i in STAT_BLOCKS:
-                stats.append(channel_stats(x))
-        return x, torch.cat(stats, 1)
+        return run_with_stats(self.trunk, (rgb - self.mean) / self.std, STAT_BLOCKS)
+
+    def forward(self, rgb: torch.Tensor) -> torch.Tensor:
+        return self.head(*self.trunk_and_stats(rgb))
+
+
+class EfficientMovementHead(nn.Module):
+    """Trainable part: EfficientNet-Lite0 blocks 11-15, a new 1x1 feature layer, and a linear layer."""
+
+    def __init__(self, blocks: nn.ModuleList, num_classes: int) -> None:
+        super().__init__()
+        self.tail = nn.Sequential(*blocks[EFFICIENT_TAIL_START:])
+        self.features = nn.Sequential(nn.Conv2d(320, EFFICIENT_FEATURES, 1, bias=False),
+                                      nn.BatchNorm2d(EFFICIENT_FEATURES), nn.ReLU6())
+        self.dropout = nn.Dropout(0.3)
+        self.fc = nn.Linear(EFFICIENT_FEATURES + 2 * EFFICIENT_STAT_CHANNELS, num_classes)
+        self.register_buffer("temperature", torch.ones(()))
+
+    def forward(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        pooled = self.features(self.tail(trunk_out)).mean((2, 3))
+        return self.fc(self.dropout(torch.cat([pooled, stats], 1))) / self.temperature
+
+
+class EfficientMovementNet(nn.Module):
+    """The same classifier over EfficientNet-Lite0 (blocks 0-10 frozen)."""
+
+    def __init__(self, num_classes: int) -> None:
+        super().__init__()
+        backbone = EfficientNetLite0()
+        self.backbone = backbone
+        self.head = EfficientMovementHead(backbone._blocks, num_classes)
+        backbone._blocks = backbone._blocks[:EFFICIENT_TAIL_START]     # the tail now belongs to the head
+
+    def load_backbone(self, backbone: dict[str, torch.Tensor]) -> None:
+        """ImageNet weights (efficientnet_lite0_imagenet.pt) into the trunk and the tail."""
+        state = {k: v.float() for k, v in backbone.items()}
+        self.backbone.load_state_dict({k: v for k, v in state.items()
+                                       if not k.startswith("_blocks.") or int(k.split(".")[1]) < EFFICIENT_TAIL_START})
+        self.head.tail.load_state_dict({f"{int(k.split('.')[1]) - EFFICIENT_TAIL_START}.{k.split('.', 2)[2]}": v
+                                        for k, v in state.items()
+                                        if k.startswith("_blocks.") and int(k.split(".")[1]) >= EFFICIENT_TAIL_START})
+
+    def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return run_with_stats(self.backbone._blocks, self.backbone.stem(rgb), EFFICIENT_STAT_BLOCKS)
 
     def forward(self, rgb: torch.Tensor) -> torch.Tensor:
         return self.head(*self.trunk_and_stats(rgb))
