@@ -130,6 +130,15 @@ def inpainter_card(entry: dict) -> str:
                       + table(["mask", "method", "hole L1", "perceptual", "Frechet"], rows)
                       + "\n\n![inpainting comparison](docs/inpaint_grid.png)\n\nThick strokes then boxes; "
                         "rows: masked input, network, harmonic, OpenCV Telea, OpenCV Navier-Stokes.")
+    native = m.get("eval_native_vs_opencv")
+    if native:
+        rows = [[kind, method.replace("_", " "), r[kind]["hole_l1"], r[kind]["perceptual"], r[kind]["fd"],
+                 r[kind]["seconds_per_image"]] for kind in ("thin", "thick", "box") for method, r in native.items()]
+        evaluation += (f"\n\nAs users use it: {m['eval_native_images']} held-out photos at their own size (481 to "
+                       "768 px), masks drawn at that size (`--native`):\n\n"
+                       + table(["mask", "method", "hole L1", "perceptual", "Frechet", "s / image"], rows)
+                       + "\n\n![inpainting at native size](docs/inpaint_grid_native.png)\n\nSame layout, "
+                         "each picture shown as a half-size centre crop.")
     return f"""### Inpainting
 
 A U-Net with a dilated residual bottleneck and bilinear upsampling (1.9 M parameters) that predicts
@@ -137,9 +146,11 @@ a correction on top of the classical harmonic fill (its zero-initialised output 
 untrained network exactly that fill). Trained on 128 px crops with thin, thick and box holes: L1
 (holes weighted 6x) plus VGG16 relu2_1 and relu3_1 perceptual loss, then {m['train_steps']} steps more
 with a hinge adversarial loss (weight 0.05) from a PatchGAN discriminator that counts only patches
-touching the hole as fake (the recipe's `--init` names the model it started from). At run time it
-fills a crop around the mask (with margin) at up to 384 px and pastes only the masked pixels back. The
-classical harmonic fill alone needs no weights.
+touching the hole as fake (the recipe's `--init` names the model it started from). At run time each
+separate hole gets its own crop (with margin; holes whose crops overlap share one), worked on at
+native resolution while the hole is thin and scaled down only as far as a thick hole needs to look
+like the training holes (at least 384 px, at most 768 px per crop); only the masked pixels are
+pasted back. The classical harmonic fill alone needs no weights.
 {file_line(entry)} {speed(entry)}
 
 {evaluation}
