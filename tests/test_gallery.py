@@ -158,3 +158,14 @@ def test_cli_inpaint_png_reopens_with_its_method_and_mask(tmp_path):
     editor, mask_file, method = inpaint.reopen(str(made))
     assert method == "Classical (smooth harmonic fill)" and editor["background"].size == (160, 120)
     assert list(Image.open(mask_file).convert("L").getdata()) == list(mask.getdata())
+
+
+def test_owner_is_the_signed_in_user_else_the_browser_key_else_the_session():
+    from types import SimpleNamespace
+
+    from artstudio.tabs.gallery import OWNER_COOKIE, owner_of
+    key = "0123456789abcdef0123456789abcdef"
+    assert owner_of(SimpleNamespace(username="alice", cookies={OWNER_COOKIE: key}, session_hash="s1")) == "user:alice"
+    assert owner_of(SimpleNamespace(username=None, cookies={OWNER_COOKIE: key}, session_hash="s1")) == f"browser:{key}"
+    forged = SimpleNamespace(username=None, cookies={OWNER_COOKIE: "../../etc"}, session_hash="s1")
+    assert owner_of(forged) == "session:s1"
