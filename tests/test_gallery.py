@@ -125,7 +125,7 @@ def test_cli_stylize_png_reopens_with_its_style(tmp_path):
 
 
 def test_history_lists_a_clients_results_and_not_anothers(client, tmp_path):
-    other = Client(client.src, verbose=False)
+    client, other = Client(client.src, verbose=False), Client(client.src, verbose=False)   # fresh sessions
     mask = Image.new("L", (224, 224), 0)
     ImageDraw.Draw(mask).rectangle((60, 60, 100, 100), fill=255)
     mask.save(tmp_path / "mask.png")
