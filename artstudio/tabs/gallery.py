@@ -10,7 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from artstudio.gallery import DEFAULT_MAX_MB, Gallery
+from artstudio.gallery import Gallery
 from artstudio.recipe import read_recipe
 from artstudio.tabs.common import load_upload
 
@@ -24,7 +24,7 @@ OWNER_COOKIE_JS = f"""() => {{
   return [];
 }}"""
 REOPENS = {"generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint", "restore": "Restore"}
-_gallery = {"store": Gallery(max_bytes=DEFAULT_MAX_MB * 2**20)}
+_gallery = {"store": Gallery()}
 
 
 def configure(max_mb: float) -> None:
