@@ -11,6 +11,8 @@ from argparse import Namespace
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
+
 from artstudio.imageio import ImageError, flatten_alpha, open_image
 from artstudio.models import registry
 from artstudio.recipe import make_recipe, save_png
@@ -59,11 +61,9 @@ def _classify(options: Namespace) -> Process:
     return process
 
 
-def resolve_style(value: str) -> tuple["Image.Image", str]:
+def resolve_style(value: str) -> tuple[Image.Image, str]:
     """(style image, its name in recipes) for an image file, or the one preset whose file name starts with
     `value`; the names are the Style transfer tab's, so a CLI result reopens there with its style."""
-    from PIL import Image
-
     from artstudio import presets
     if Path(value).exists():
         return open_image(value).image, presets.UPLOADED

@@ -29,7 +29,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.models import registry  # noqa: E402
-from artstudio.models.restorer import DENOISE_FILE, UPSCALE_FILE, RestoreJob  # noqa: E402
+from artstudio.models.restorer import DENOISE_FILE, UPSCALE_FILE  # noqa: E402
 from artstudio.models.tensors import to_tensor  # noqa: E402
 from artstudio.weights import update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402

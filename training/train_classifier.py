@@ -21,16 +21,13 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.classes import MOVEMENTS  # noqa: E402
+from artstudio.models.classifier import BACKBONES  # noqa: E402
 from artstudio.nets.movement_net import EfficientMovementNet, MovementNet  # noqa: E402
 from artstudio.weights import load_weights, record_weights  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.metrics import classification_report  # noqa: E402
 
 RUN_DIR = Path("runs/classifier")
-BACKBONES = {  # name -> (network, ImageNet weights, head file)
-    "mobilenet_v2": (MovementNet, "mobilenet_v2_imagenet.pt", "movement_classifier.pt"),
-    "efficientnet_lite0": (EfficientMovementNet, "efficientnet_lite0_imagenet.pt", "movement_classifier_efficientnet.pt"),
-}
 TRAIN_VIEWS = ("orig", "flip", "crop", "cropflip")
 VAL_VIEWS = ("orig", "flip")
 

@@ -86,18 +86,17 @@ def crops(mask: Image.Image) -> list[tuple[tuple[int, int, int, int], Image.Imag
     """(crop box, mask) per group of regions whose crops overlap: separate holes get separate crops, but
     no pixel is worked on twice."""
     groups = [(crop_box(region), region) for region in regions(mask)]
-    merged = True
-    while merged:
-        merged = False
-        for (i, (a, mask_a)), (j, (b, mask_b)) in ((x, y) for x in enumerate(groups) for y in enumerate(groups)
-                                                   if x[0] < y[0]):
-            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                union = ImageChops.lighter(mask_a, mask_b)
-                groups[i] = (crop_box(union), union)
-                del groups[j]
-                merged = True
-                break
-    return groups
+    while True:
+        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+                     if _overlap(groups[i][0], groups[j][0])), None)
+        if pair is None:
+            return groups
+        union = ImageChops.lighter(groups[pair[0]][1], groups.pop(pair[1])[1])
+        groups[pair[0]] = (crop_box(union), union)
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def hole_radius(mask: Image.Image) -> int:
@@ -147,7 +146,7 @@ def fill(image: Image.Image, mask: Image.Image, method: str, net: InpaintUNet | 
     image = image.convert("RGB")
     if mask.getbbox() is None:
         return image.copy()
-    coverage = sum(mask.histogram()[128:]) / (mask.width * mask.height)
+    coverage = mask_fraction(mask)
     if coverage > 0.9:
         raise MaskError(f"The mask covers {coverage:.0%} of the image; leave at least 10% unmasked so there "
                         "is something to fill from.")

@@ -86,14 +86,6 @@ def clear_all(confirmed: bool, request: gr.Request):
     return (*show(request), None, None, None, None)
 
 
-def selected_picture(item_id: str | None, request: gr.Request) -> str:
-    """The selected item's file, for the Send to buttons."""
-    path = store().path(owner_of(request), item_id) if item_id else None
-    if path is None:
-        raise gr.Error("Select a picture in the gallery first.")
-    return str(path)
-
-
 def history(request: gr.Request) -> list[dict]:
     """API: the caller's gallery, newest first: id, file (its path on the server, downloadable at
     /gradio_api/file=<file>), tab, created (ISO time), recipe."""
