@@ -54,7 +54,9 @@ def parse_directions(items: list[str]) -> dict[str, float]:
 
 def cmd_generate(args: argparse.Namespace, run: Run) -> None:
     from artstudio.jobs import timed
+    from artstudio.models.generator import DEFAULT_TRUNCATION
     from artstudio.recipe import make_recipe, save_png
+    truncation = DEFAULT_TRUNCATION if args.truncation is None else args.truncation
     sliders = parse_directions(args.direction)
     generator = load_model("generator")
     unknown = set(sliders) - set(generator.direction_names)
@@ -62,9 +64,9 @@ def cmd_generate(args: argparse.Namespace, run: Run) -> None:
         raise SystemExit(f"error: unknown direction(s) {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(generator.direction_names)}")
     for seed in range(args.seed, args.seed + args.count):
-        image, ms = timed(generator.sample, seed, args.truncation, sliders)
-        params = {"seed": seed, "truncation": args.truncation, "sliders": sliders,
-                  "w": generator.latent(seed, args.truncation).tolist()}
+        image, ms = timed(generator.sample, seed, truncation, sliders)
+        params = {"seed": seed, "truncation": truncation, "sliders": sliders,
+                  "w": generator.latent(seed, truncation).tolist()}
         out = save_png(image, args.out / f"seed{seed}.png", make_recipe("generate", generator.name, generator.sha256, params))
         run.emit({"path": str(out), "seed": seed, "ms": ms}, f"seed {seed} -> {out} ({ms:.0f} ms)")
 
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="new paintings from the GAN")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--count", type=int, default=1)
-    p.add_argument("--truncation", type=float, default=0.7)
+    p.add_argument("--truncation", type=float, help="1 = the full variety (default), lower = more typical")
     p.add_argument("--direction", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")

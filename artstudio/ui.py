@@ -188,7 +188,7 @@ def generate_tab() -> dict:
             with gr.Row():
                 seed = NumberInput(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
                 dice = gr.Button("Random seed", scale=0)
-            truncation = SliderInput(0, 1, value=0.7, step=0.05, label="Truncation (lower = more typical)")
+            truncation = SliderInput(0, 1, value=generate.DEFAULT_TRUNCATION, step=0.05, label="Truncation (lower = more typical)")
             button = gr.Button("Generate", variant="primary")
             sliders = [SliderInput(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
                                  label=name.capitalize()) for name in names]

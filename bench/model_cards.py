@@ -92,15 +92,30 @@ def stylizer_card(entry: dict) -> str:
                       + "\n\nFast mode (each row: the style, then the results for the held-out content photos):"
                         "\n\n![content x style grid, fast](docs/style_grid.png)\n\nDetailed mode, same layout:"
                         "\n\n![content x style grid, detailed](docs/style_grid_detailed.png)")
+    texture = m.get("eval_texture", {})
+    if texture:
+        rows = [[name.replace("_", " "), texture[name]["texture"], texture[name].get("content", "")]
+                for name in ("fast", "colour_transfer", "photo_unchanged", "painting_itself")]
+        before = m.get("eval_texture_before")
+        evaluation += (f"\n\nBrush texture apart from colour (`training/eval_stylizer.py --texture`: {texture['pairs']} "
+                       f"held-out photo x preset pairs at {texture['size_px']} px; sliced Wasserstein distance between "
+                       "per-channel-normalised 7x7 Laplacian-pyramid patches of the result and of the painting, "
+                       "x1000; lower is closer):\n\n"
+                       + table(["result", "texture distance", "content distance"], rows)
+                       + (f"\n\nBefore the texture transport (the same script and pairs on commit {before['commit']}): texture "
+                          f"{before['texture']}, content {before['content']}." if before else ""))
     return f"""### Style transfer
 
 Fast mode, coarse to fine as in Li et al. 2017's cascade: whitening-colouring transform of VGG16
-relu3_1 features (full strength moves them 60% of the way to the style's, a share chosen by
-measurement: `FEATURE_SHARE` in `artstudio/models/stylizer.py`) and a decoder trained for
-{m['train_steps']} steps to invert relu3_1 (pixel L1 + relu2_1 perceptual loss), with the decoder's
-reconstruction error on the content added back (it keeps the detail the small decoder cannot
-reproduce), then the same transform on 5x5 pixel patches, averaged back into pixels (the style's
-palette and finest brush texture; skipped when the content's colours are preserved).
+relu3_1 features at half the output size (full strength moves them {round(100 * texture.get('feature_share', 0.6))}%
+of the way to the style's: `FEATURE_SHARE` in `artstudio/models/stylizer.py`; half size makes the marks twice
+as large and costs a quarter) and a decoder trained for {m['train_steps']} steps to invert relu3_1
+(pixel L1 + relu2_1 perceptual loss), whose change is upsampled and added to the full-size content (so
+the detail the small decoder cannot reproduce is kept); then the same transform on 5x5 pixel patches
+(the palette; skipped when the content's colours are preserved); then the strokes: each of
+{texture.get('bands', 4)} Laplacian-pyramid bands has its 3x3 patches moved to the style painting's patch distribution
+by sliced optimal transport (`artstudio/nets/texture_transport.py`, no weights), which carries the
+rare strong oriented marks that matching means and covariances averages away.
 Detailed mode: Gatys-style optimisation started from the fast result, of a smooth correction at half
 resolution (per-pixel steps measured noisier and worse on both scores), against EfficientNet-Lite0
 (ImageNet): Gram losses on blocks 0, 2, 4 and 7 (1/2 to 1/16 scale), content on block 10. With the
@@ -174,6 +189,7 @@ def gan_card(entry: dict, directions: dict | None) -> str:
             f"Near duplicates (share of samples whose nearest other sample is closer than 95% of real paintings "
             f"are to theirs): **{m['near_duplicates_trunc1.0']}** at truncation 1.0, "
             f"{m['near_duplicates_trunc0.7']} at 0.7; real paintings {m['near_duplicates_train_vs_val']}.",
+            "64 samples at truncation 1.0, the default (`generate` and the tab use no truncation unless asked):",
             "![samples](docs/gan_samples.png)",
             "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
             "![neighbours](docs/gan_neighbours.png)"]

@@ -8,7 +8,10 @@ from artstudio.imageio import open_image
 from artstudio.models import registry
 from artstudio.models.stylizer import BASELINE, DETAILED, StyleSource, gram
 from artstudio.models.tensors import to_tensor
+from artstudio.nets.texture_transport import collapse, laplacian_pyramid, style_references, transport_texture
 from conftest import FIXTURES, draw_scene, needs_weights, run_training
+from training.eval_stylizer import colour_transfer
+from training.texture_distance import texture_distance
 
 pytestmark = needs_weights("style_decoder.pt")
 
@@ -50,6 +53,32 @@ def test_full_strength_takes_on_the_style(stylizer, starry):
         return sum((gram(feats[t]) - gram(style_feats[t])).pow(2).sum().item() for t in taps)
     with torch.no_grad():
         assert style_distance(out) < 0.8 * style_distance(content.resize(out.size))
+
+
+def test_full_strength_takes_on_the_brush_texture(stylizer, starry):
+    """Apart from colour, the result's pyramid patches are closer to the painting's than a colour transfer's."""
+    content = Image.open(FIXTURES / "alfred-sisley_by-the-loing-1885.jpg").convert("RGB")
+    out = to_tensor(stylizer.stylize(content, starry, size=384))
+    style = to_tensor(starry[0].image.resize((384, 304)))
+    recoloured = colour_transfer(to_tensor(content.resize((out.shape[3], out.shape[2]))), style)
+    assert texture_distance(out, style) < 0.9 * texture_distance(recoloured, style)
+
+
+def test_pyramid_collapses_back_exactly():
+    image = to_tensor(draw_scene((97, 61)))
+    assert torch.allclose(collapse(laplacian_pyramid(image, 3)), image, atol=1e-5)
+
+
+def test_texture_transport_gives_the_bands_the_style_spread():
+    """A smooth picture given a striped texture's patches gets stripes' contrast; its own patches change little."""
+    smooth = to_tensor(draw_scene((128, 96)))
+    stripes = torch.zeros(1, 3, 128, 128)
+    stripes[:, :, :, ::4] = 1.0
+    moved = transport_texture(smooth, style_references(stripes))
+    finest = laplacian_pyramid(moved, 1)[0]
+    assert finest.std() > 3 * laplacian_pyramid(smooth, 1)[0].std()
+    itself = transport_texture(smooth, style_references(smooth))
+    assert (itself - smooth).abs().mean() < 0.02
 
 
 def test_preserve_colour_keeps_mean_colour(stylizer, starry, scene):

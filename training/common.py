@@ -6,6 +6,8 @@ from pathlib import Path
 
 import torch
 
+from artstudio.weights import sha256_of
+
 
 def standard_arguments(parser: argparse.ArgumentParser, *, steps: int, batch: int, lr: float, run_dir: str,
                        size: int | None = None) -> None:
@@ -47,6 +49,12 @@ def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, r
     torch.set_rng_state(state["torch_rng"])
     print(f"resumed from {path} at step {state['step']}", flush=True)
     return state["step"], state.get("rng", rng)
+
+
+def warm_start(module: torch.nn.Module, path: Path) -> str:
+    """Load a shipped weights file (fp16 state dict) into `module` for a new leg; returns the recipe words."""
+    module.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()})
+    return f"--init {path} (sha256 {sha256_of(path)[:12]})"
 
 
 class ProgressLog:

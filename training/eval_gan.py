@@ -1,6 +1,6 @@
 """Measure the painting GAN: Frechet distance, precision, recall and the share of near-duplicate
 samples in MobileNetV2 space against the validation split (1,000 training paintings give the
-real-data reference at the same sample size), a sample grid, and each of six samples beside its
+real-data reference at the same sample size), a grid of 64 samples at the default truncation, and each of six samples beside its
 nearest training paintings (to show no copying).
 
     python training/eval_gan.py [--samples 1000]
@@ -15,6 +15,7 @@ import torch
 from torchvision.utils import save_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artstudio.models.generator import DEFAULT_TRUNCATION  # noqa: E402
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import load_into, update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
@@ -66,7 +67,7 @@ def main() -> None:
         print(metrics, flush=True)
         update_metrics("painting_gan.pt", metrics)
         DOCS.mkdir(exist_ok=True)
-        grid = generator(torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(7)), 0.7)
+        grid = generator(torch.randn(64, Z_DIM, generator=torch.Generator().manual_seed(7)), DEFAULT_TRUNCATION)
         save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
 
         samples = grid[:6]

@@ -9,6 +9,14 @@ against the style) and content distance (mid-level features, against the content
 
 Writes docs/style_grid.png (fast) and docs/style_grid_detailed.png, and the averages into the manifest
 entry of style_decoder.pt.
+
+With --texture it measures instead what the brush marks look like, apart from colour, at 512 px over
+every preset style: the texture distance of training/texture_distance.py between the fast result and the
+style painting, beside the photo unchanged, a per-channel colour transfer, and the painting against
+itself (another sample of its own patches), with the content distance and seconds per picture, and
+draws docs/style_grid.png from these fast results:
+
+    python training/eval_stylizer.py --texture [--contents 5] [--size 512]
 """
 import argparse
 import sys
@@ -22,15 +30,59 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio import presets  # noqa: E402
 from artstudio.models import registry  # noqa: E402
-from artstudio.models.stylizer import BASELINE, DETAILED_STEPS, StyleSource, resize_long_side  # noqa: E402
+from artstudio.models.stylizer import (BASELINE, DETAILED_STEPS, FEATURE_SHARE, StyleSource,  # noqa: E402
+                                       resize_long_side)
+from artstudio.nets.texture_transport import BANDS  # noqa: E402
 from artstudio.models.tensors import to_tensor  # noqa: E402
 from artstudio.weights import update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.mobilenet_eval import MobileNetFeatures, content_distance, style_distance  # noqa: E402
+from training.texture_distance import texture_distance  # noqa: E402
 
 STYLES = ["van-gogh_starry-night-1889.jpg", "munch_the-scream-1893.jpg", "sakai-hoitsu_flowers-edo-period.jpg",
           "turner_shipwreck-of-the-minotaur-1810.jpg"]
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+GRID_SQUARE = 256
+
+
+def colour_transfer(image: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
+    """Each channel given the style's mean and spread (Reinhard et al. 2001): palette, no texture."""
+    def moments(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return x.mean((2, 3), keepdim=True), x.std((2, 3), keepdim=True).clamp_min(1e-6)
+    (mean, std), (style_mean, style_std) = moments(image), moments(style)
+    return ((image - mean) / std * style_std + style_mean).clamp(0, 1)
+
+
+def texture_scores(stylizer, net: MobileNetFeatures, contents: list[Image.Image], size: int,
+                   grid: list[torch.Tensor] | None = None) -> dict:
+    """Texture and content distance of the fast mode and of the reference rows, averaged over pairs;
+    each style and its fast results are appended to `grid` as squares when one is given."""
+    rows: dict[str, dict[str, list[float]]] = {}
+    for style_file in sorted(p.name for p in presets.FOLDER.glob("*.jpg")):
+        style_image = Image.open(presets.FOLDER / style_file).convert("RGB")
+        style_t = to_tensor(resize_long_side(style_image, size))
+        if grid is not None:
+            grid.append(to_tensor(style_image.resize((GRID_SQUARE, GRID_SQUARE))))
+        for content in contents:
+            content_t = to_tensor(resize_long_side(content, size))
+            start = time.perf_counter()
+            fast_image = stylizer.stylize(content, [StyleSource(style_image)], size=size)
+            seconds = time.perf_counter() - start
+            fast = to_tensor(fast_image)
+            if grid is not None:
+                grid.append(to_tensor(fast_image.resize((GRID_SQUARE, GRID_SQUARE))))
+            for method, image in (("fast", fast), ("photo_unchanged", content_t),
+                                  ("colour_transfer", colour_transfer(content_t, style_t))):
+                row = rows.setdefault(method, {"texture": [], "content": []})
+                row["texture"].append(texture_distance(image, style_t))
+                row["content"].append(content_distance(net, image, content_t))
+            rows["fast"].setdefault("seconds", []).append(seconds)
+        rows.setdefault("painting_itself", {"texture": []})["texture"].append(texture_distance(style_t, style_t, seed=1))
+        print(f"{style_file}: fast texture {sum(rows['fast']['texture'][-len(contents):]) / len(contents):.1f}", flush=True)
+    summary = {m: {k: round(sum(v) / len(v), 4) for k, v in row.items()} for m, row in rows.items()}
+    summary["pairs"], summary["size_px"] = len(rows["fast"]["texture"]), size
+    summary["feature_share"], summary["bands"] = FEATURE_SHARE, BANDS
+    return summary
 
 
 def main() -> None:
@@ -40,11 +92,19 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--baseline-steps", type=int, default=150)
     parser.add_argument("--detailed-steps", type=int, default=DETAILED_STEPS)
+    parser.add_argument("--texture", action="store_true", help="measure brush texture apart from colour instead")
     args = parser.parse_args()
     torch.manual_seed(0)
     stylizer = registry.get("stylizer")
     net = MobileNetFeatures()
     contents = [Image.open(p).convert("RGB") for p in split(list_images(DATA_DIR / "photos"))[1][:: 7][: args.contents]]
+    if args.texture:
+        grid: list[torch.Tensor] = []
+        summary = texture_scores(stylizer, net, contents, args.size, grid)
+        print(summary)
+        save_image(torch.cat(grid), DOCS / "style_grid.png", nrow=len(contents) + 1, padding=2)
+        update_metrics("style_decoder.pt", {"eval_texture": summary})
+        return
     scores = {m: {"style": [], "content": [], "seconds": []} for m in ("fast", "detailed", "gatys_baseline")}
     grid, grid_detailed = [], []
     for style_file in STYLES[: args.styles]:

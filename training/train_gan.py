@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import record_weights  # noqa: E402
 from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
-                             standard_arguments)  # noqa: E402
+                             standard_arguments, warm_start)  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
 
@@ -67,6 +67,8 @@ def main() -> None:
     parser.add_argument("--mapping-lr-scale", type=float, default=0.01,
                         help="the mapping network's learning rate relative to --lr (StyleGAN's 0.01: a faster mapping "
                              "folds many latents onto few w, a collapse)")
+    parser.add_argument("--init", type=Path, help="warm start the generator (and its EMA) from a painting_gan.pt; "
+                                                  "the discriminator starts fresh")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -77,6 +79,7 @@ def main() -> None:
     print(f"{len(data)} training paintings loaded in {time.time() - start:.0f}s", flush=True)
 
     generator, discriminator = Generator(), ProjectedDiscriminator()
+    init = warm_start(generator, args.init) if args.init else ""
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
     opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
                               {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
@@ -89,7 +92,7 @@ def main() -> None:
     step, rng = load_checkpoint(ckpt, parts, rng)
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed}")
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {init}".strip())
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255

@@ -20,8 +20,9 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.masks import KINDS, random_mask  # noqa: E402
 from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
-from artstudio.weights import record_weights, sha256_of  # noqa: E402
-from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments  # noqa: E402
+from artstudio.weights import record_weights  # noqa: E402
+from training.common import (ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments,  # noqa: E402
+                             warm_start)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean  # noqa: E402
 from training.train_stylizer import load_vgg, random_crop  # noqa: E402
@@ -59,8 +60,7 @@ def main() -> None:
     vgg, net, disc = load_vgg(), InpaintUNet(), PatchDiscriminator()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     opt_disc = torch.optim.Adam(disc.parameters(), lr=2 * args.lr, betas=(0.5, 0.999))
-    if args.init:
-        net.load_state_dict({k: v.float() for k, v in torch.load(args.init, weights_only=True).items()})
+    init = warm_start(net, args.init) if args.init else ""
     ckpt = args.run_dir / "last.pt"
     parts = {"net": net, "opt": opt, "disc": disc, "opt_disc": opt_disc}
     step, rng = load_checkpoint(ckpt, parts, rng)
@@ -94,8 +94,7 @@ def main() -> None:
                    source="trained by training/train_inpainter.py", licence="weights: project's own",
                    data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",
                    recipe=f"training/train_inpainter.py --steps {step} --size {args.size} --batch {args.batch} "
-                          f"--lr {args.lr} --adv-weight {args.adv_weight} --seed {args.seed}"
-                          + (f" --init {args.init} (sha256 {sha256_of(args.init)[:12]})" if args.init else ""),
+                          f"--lr {args.lr} --adv-weight {args.adv_weight} --seed {args.seed} {init}".strip(),
                    metrics={"train_steps": step}, weights_dir=args.weights_dir)
 
 

@@ -1,10 +1,12 @@
-"""Style transfer: a fast feed-forward mode (whitening-colouring + trained decoder) and a detailed
-mode (Gatys-style optimisation started from the fast result).
+"""Style transfer: a fast feed-forward mode (whitening-colouring + trained decoder + patch transport)
+and a detailed mode (Gatys-style optimisation started from the fast result).
 
-The fast mode works at two levels, coarse to fine as in Li et al.'s cascade: VGG16 relu3_1 features
-(brush texture and local colour), then 5x5 pixel patches (the palette and the finest brush texture).
-The decoder's own reconstruction error on the content is added back, so detail it cannot reproduce is
-kept and strength 0 gives the content exactly.
+The fast mode works coarse to fine, as in Li et al.'s cascade: VGG16 relu3_1 features at half the
+output size (local colour and broad marks; half size makes the marks twice as large and costs a
+quarter), whose decoded change is added to the full-size content (so detail the decoder cannot
+reproduce is kept and strength 0 gives the content exactly); then 5x5 pixel patches (the palette);
+then the brush texture itself: the patches of each Laplacian-pyramid band are moved to the style's
+patch distribution (artstudio/nets/texture_transport.py).
 """
 import hashlib
 from collections import OrderedDict
@@ -13,12 +15,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import torch
+import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.efficientnet_lite import EfficientNetLite0
 from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_moments, patch_whiten_colour,
                                                pixel_patches, whiten_colour)
+from artstudio.nets.texture_transport import BandReference, pool_references, style_references, transport_texture
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import load_into, weights_sha
 
@@ -27,12 +31,11 @@ VGG_FILE = "vgg16_hed_conv4_2.pt"
 DECODER_FILE = "style_decoder.pt"
 EFFICIENTNET_FILE = "efficientnet_lite0_imagenet.pt"
 STYLE_SIZE = 512            # styles are read at this long side, so brush marks keep their scale
+WORK_SCALE = 0.5            # the feature stage runs at this share of the output size (styles likewise)
 MIN_STYLE_SIDE = 64
-# How far full strength moves the relu3_1 features towards the style's (measured on held-out photos x
-# preset styles at 256 px in MobileNetV2 space, with the patch level on top: 1.0 gives style 0.0273 /
-# content 0.295, 0.8 0.0258 / 0.263, 0.6 0.0252 / 0.236, 0.5 0.0250 / 0.220; at 0.6 the relu3_1 brush
-# marks are still clear in docs/style_grid.png).
-FEATURE_SHARE = 0.6
+# How far full strength moves the relu3_1 features towards the style's (training/eval_stylizer.py
+# --texture: held-out photos x preset styles at 512 px; see the README's model card).
+FEATURE_SHARE = 0.7
 CACHED_STYLES = 16          # feature moments kept per style image, so re-runs skip encoding it
 
 
@@ -66,6 +69,15 @@ DETAILED_STEPS = 40
 
 
 Moments = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class StyleStats:
+    """What the fast mode needs of a style: relu3_1 feature moments, 5x5 pixel-patch moments, and each
+    pyramid band's patch statistics."""
+    features: Moments
+    patches: Moments
+    bands: list[BandReference]
 
 
 @dataclass
@@ -113,7 +125,7 @@ class Stylizer:
         self.vgg = load_into(VGGFeatures(), VGG_FILE, device).to(memory_format=torch.channels_last)
         self.decoder = load_into(Decoder(), DECODER_FILE, device).to(memory_format=torch.channels_last)
         self.sha256 = weights_sha(DECODER_FILE)
-        self._moments_cache: OrderedDict[str, tuple[Moments, Moments]] = OrderedDict()
+        self._stats_cache: OrderedDict[str, StyleStats] = OrderedDict()
 
     def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:
         resized = resize_long_side(content.convert("RGB"), size)
@@ -123,28 +135,35 @@ class Stylizer:
                              f"the networks need. Crop it to a less narrow shape or choose a larger output size.")
         return resized, to_tensor(resized, self.device)
 
-    def _moments_of(self, style: Image.Image) -> tuple[Moments, Moments]:
-        """Feature and pixel-patch (mean, covariance) of one style image, remembered for the last few used."""
+    def _stats_of(self, style: Image.Image) -> StyleStats:
+        """A style's statistics, remembered for the last few styles used."""
         key = hashlib.sha1(style.tobytes() + repr((style.mode, style.size)).encode()).hexdigest()
-        if key not in self._moments_cache:
+        if key not in self._stats_cache:
             pixels = to_tensor(resize_long_side(style.convert("RGB"), STYLE_SIZE), self.device)
-            feat = self.vgg(pixels, (ENCODER_TAP,))[ENCODER_TAP]
-            self._moments_cache[key] = feature_moments(feat), feature_moments(pixel_patches(pixels))
-            if len(self._moments_cache) > CACHED_STYLES:
-                self._moments_cache.popitem(last=False)
-        self._moments_cache.move_to_end(key)
-        return self._moments_cache[key]
+            small = to_tensor(resize_long_side(style.convert("RGB"), round(STYLE_SIZE * WORK_SCALE)), self.device)
+            self._stats_cache[key] = StyleStats(
+                features=feature_moments(self.vgg(small, (ENCODER_TAP,))[ENCODER_TAP]),
+                patches=feature_moments(pixel_patches(pixels)),
+                bands=style_references(pixels))
+            if len(self._stats_cache) > CACHED_STYLES:
+                self._stats_cache.popitem(last=False)
+        self._stats_cache.move_to_end(key)
+        return self._stats_cache[key]
 
-    def _style_moments(self, styles: list[StyleSource]) -> tuple[Moments, Moments]:
-        """Weighted blend of the styles' feature and pixel-patch moments."""
+    def _style_stats(self, styles: list[StyleSource]) -> StyleStats:
+        """The styles' statistics blended by weight: moments averaged, band patches pooled in proportion."""
         for s in styles:
             if min(s.image.size) < MIN_STYLE_SIDE:
                 raise ValueError(f"The style image is {s.image.width}x{s.image.height} px; "
                                  f"styles need at least {MIN_STYLE_SIDE} px on each side.")
         total = sum(s.weight for s in styles)
-        moments = [sum(flat) for flat in zip(*[
-            [value * s.weight / total for level in self._moments_of(s.image) for value in level] for s in styles])]
-        return (moments[0], moments[1]), (moments[2], moments[3])
+        shares = [(self._stats_of(s.image), s.weight / total) for s in styles if s.weight > 0]
+
+        def blend(moments: list[Moments]) -> Moments:
+            return (sum(m[0] * share for m, (_, share) in zip(moments, shares)),
+                    sum(m[1] * share for m, (_, share) in zip(moments, shares)))
+        return StyleStats(blend([stats.features for stats, _ in shares]), blend([stats.patches for stats, _ in shares]),
+                          pool_references([(stats.bands, share) for stats, share in shares]))
 
     @cached_property
     def efficientnet(self) -> EfficientNetLite0:
@@ -170,14 +189,17 @@ class Stylizer:
         if strength <= 0:
             return content
         h, w = x.shape[2:]
-        feat = self.vgg(x, (ENCODER_TAP,))[ENCODER_TAP]
-        features, patches = self._style_moments(styles)
-        mixed = feat + strength * FEATURE_SHARE * (whiten_colour(feat, *features) - feat)
-        out = (self._decode(mixed, h, w) + x - self._decode(feat, h, w)).clamp(0, 1)
-        if preserve_color:   # the patch level carries the palette, so it is left out
-            result = keep_colours(to_pil(out), content)
-        else:
-            result = to_pil(out + strength * (patch_whiten_colour(out, *patches) - out))
+        scale = min(1.0, max(WORK_SCALE, MIN_CONTENT_SIDE / min(h, w)))
+        small = F.interpolate(x, scale_factor=scale, mode="bilinear", antialias=True) if scale < 1 else x
+        feat = self.vgg(small, (ENCODER_TAP,))[ENCODER_TAP]
+        stats = self._style_stats(styles)
+        mixed = feat + strength * FEATURE_SHARE * (whiten_colour(feat, *stats.features) - feat)
+        change = self._decode(mixed, *small.shape[2:]) - self._decode(feat, *small.shape[2:])
+        out = (x + F.interpolate(change, size=(h, w), mode="bilinear", align_corners=False)).clamp(0, 1)
+        if not preserve_color:   # the patch level carries the palette, so it is left out
+            out = out + strength * (patch_whiten_colour(out, *stats.patches) - out)
+        out = torch.lerp(out, transport_texture(out, stats.bands), strength).clamp(0, 1)
+        result = keep_colours(to_pil(out), content) if preserve_color else to_pil(out)
         return apply_region(result, content, region)
 
     def refine_steps(self, content: Image.Image, styles: list[StyleSource], start: Image.Image,

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.generator import LATENT_SIZE
+from artstudio.models.generator import DEFAULT_TRUNCATION, LATENT_SIZE
 from artstudio.models.generator import direction_names as generator_directions
 from artstudio.outputs import PREVIEWS, output_path
 from artstudio.recipe import check_params, finite, integer, make_recipe, mapping, read_recipe, save_png, vector
@@ -192,7 +192,7 @@ def _restored(checked) -> tuple:
     if "w" not in checked.params:
         raise gr.Error(checked.note() or "The recipe holds no painting latent (w) to restore.")
     p = checked.params
-    seed, truncation = p.get("seed", 0), p.get("truncation", 0.7)
+    seed, truncation = p.get("seed", 0), p.get("truncation", DEFAULT_TRUNCATION)
     state = {"seed": seed, "truncation": truncation, "w": p["w"]}
     names = direction_names()
     sliders = [p.get("sliders", {}).get(n, 0.0) for n in names]
