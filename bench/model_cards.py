@@ -87,9 +87,11 @@ def stylizer_card(entry: dict) -> str:
         rows = [[name.replace("_", " "), ev[name]["style"], ev[name]["content"]]
                 for name in ("fast", "detailed", "gatys_baseline")]
         evaluation = (f"Held-out content photos x preset styles ({ev['pairs']} pairs at {ev['size_px']} px), scored "
-                      "in MobileNetV2 space, which no loss uses (lower is better):\n\n"
+                      "in MobileNetV2 space, which no loss uses (lower is better; measured before the texture "
+                      "transport and the half-size feature stage, as was the detailed grid):\n\n"
                       + table(["method", "style distance", "content distance"], rows)
-                      + "\n\nFast mode (each row: the style, then the results for the held-out content photos):"
+                      + "\n\nFast mode as it is now (`--texture`; each row: the style, then the results for "
+                        "the held-out content photos at 512 px):"
                         "\n\n![content x style grid, fast](docs/style_grid.png)\n\nDetailed mode, same layout:"
                         "\n\n![content x style grid, detailed](docs/style_grid_detailed.png)")
     texture = m.get("eval_texture", {})

@@ -31,14 +31,27 @@ def features_of(net: MobileNetFeatures, images: torch.Tensor, batch: int = 50) -
                       for i in range(0, len(images), batch)])
 
 
+@torch.no_grad()
+def sample_grid(generator: Generator) -> torch.Tensor:
+    """64 samples at the default truncation, as docs/gan_samples.png; returns them."""
+    DOCS.mkdir(exist_ok=True)
+    grid = generator(torch.randn(64, Z_DIM, generator=torch.Generator().manual_seed(7)), DEFAULT_TRUNCATION)
+    save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
+    return grid
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--grid-only", action="store_true", help="only draw docs/gan_samples.png (seconds)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     generator = load_into(Generator(), "painting_gan.pt")
+    if args.grid_only:
+        sample_grid(generator)
+        return
     net = MobileNetFeatures()
 
     train_paths, val_paths = split(list_images(DATA_DIR / "impressionism-128"))
@@ -67,8 +80,7 @@ def main() -> None:
         print(metrics, flush=True)
         update_metrics("painting_gan.pt", metrics)
         DOCS.mkdir(exist_ok=True)
-        grid = generator(torch.randn(64, Z_DIM, generator=torch.Generator().manual_seed(7)), DEFAULT_TRUNCATION)
-        save_image(grid, DOCS / "gan_samples.png", nrow=8, padding=2)
+        grid = sample_grid(generator)
 
         samples = grid[:6]
         sample_feats = torch.nn.functional.normalize(net.pooled(samples), dim=1)

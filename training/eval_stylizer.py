@@ -42,7 +42,7 @@ from training.texture_distance import texture_distance  # noqa: E402
 STYLES = ["van-gogh_starry-night-1889.jpg", "munch_the-scream-1893.jpg", "sakai-hoitsu_flowers-edo-period.jpg",
           "turner_shipwreck-of-the-minotaur-1810.jpg"]
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-GRID_SQUARE = 256
+GRID_SQUARE = 160
 
 
 def colour_transfer(image: torch.Tensor, style: torch.Tensor) -> torch.Tensor:

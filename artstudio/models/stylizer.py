@@ -16,7 +16,7 @@ from functools import cached_property
 
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageStat
 
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.efficientnet_lite import EfficientNetLite0
@@ -103,7 +103,11 @@ def keep_colours(stylised: Image.Image, content: Image.Image) -> Image.Image:
     cy, cb, cr = content.convert("YCbCr").split()
     shift = sum(cy.getdata()) / (cy.width * cy.height) - sum(y.getdata()) / (y.width * y.height)
     y = y.point(lambda v: max(0, min(255, round(v + shift))))
-    return Image.merge("YCbCr", (y, cb, cr)).convert("RGB")
+    merged = Image.merge("YCbCr", (y, cb, cr)).convert("RGB")
+    # strong strokes clip at black and white, which moves the mean: shift each channel back to the content's
+    offsets = [c - m for c, m in zip(ImageStat.Stat(content.convert("RGB")).mean, ImageStat.Stat(merged).mean)]
+    return Image.merge("RGB", [band.point(lambda v, o=o: max(0, min(255, round(v + o))))
+                               for band, o in zip(merged.split(), offsets)])
 
 
 def apply_region(result: Image.Image, content: Image.Image, region: Image.Image | None) -> Image.Image:
