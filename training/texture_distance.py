@@ -6,23 +6,17 @@ are drawn from every level, each set of patches is normalised per channel by its
 Wasserstein distance (the mean gap between sorted 1-D projections on random directions), averaged
 over the levels and scaled by 1,000. Lower means the brush marks and their scales are closer.
 """
+import math
+
 import torch
 import torch.nn.functional as F
 
-from artstudio.nets.texture_transport import laplacian_pyramid
+from artstudio.nets.texture_transport import laplacian_pyramid, usable_depth
 
 PATCH = 7
 PATCHES_PER_LEVEL = 2048
 DIRECTIONS = 512
 SMALLEST_LEVEL = 16
-
-
-def pyramid_depth(*images: torch.Tensor) -> int:
-    """How many band-pass levels every image can give before its short side drops under 2 x SMALLEST_LEVEL."""
-    side, depth = min(min(image.shape[2:]) for image in images), 0
-    while side >= 2 * SMALLEST_LEVEL:
-        side, depth = (side + 1) // 2, depth + 1
-    return depth
 
 
 def _patches(level: torch.Tensor, count: int, gen: torch.Generator) -> torch.Tensor:
@@ -49,7 +43,7 @@ def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator) -
 def texture_distance(image: torch.Tensor, reference: torch.Tensor, seed: int = 0) -> float:
     """SWD x 1,000 between the images' pyramid patches (both (1, 3, H, W) in [0, 1], any sizes)."""
     gen = torch.Generator().manual_seed(seed)
-    depth = pyramid_depth(image, reference)
+    depth = usable_depth(min(min(image.shape[2:]), min(reference.shape[2:])), math.inf, SMALLEST_LEVEL)
     levels_a, levels_b = laplacian_pyramid(image.float(), depth), laplacian_pyramid(reference.float(), depth)
     scores = [sliced_wasserstein(_patches(a, PATCHES_PER_LEVEL, gen), _patches(b, PATCHES_PER_LEVEL, gen), gen)
               for a, b in zip(levels_a, levels_b)]

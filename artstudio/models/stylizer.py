@@ -143,8 +143,9 @@ class Stylizer:
         """A style's statistics, remembered for the last few styles used."""
         key = hashlib.sha1(style.tobytes() + repr((style.mode, style.size)).encode()).hexdigest()
         if key not in self._stats_cache:
-            pixels = to_tensor(resize_long_side(style.convert("RGB"), STYLE_SIZE), self.device)
-            small = to_tensor(resize_long_side(style.convert("RGB"), round(STYLE_SIZE * WORK_SCALE)), self.device)
+            rgb = style.convert("RGB")
+            pixels = to_tensor(resize_long_side(rgb, STYLE_SIZE), self.device)
+            small = to_tensor(resize_long_side(rgb, round(STYLE_SIZE * WORK_SCALE)), self.device)
             self._stats_cache[key] = StyleStats(
                 features=feature_moments(self.vgg(small, (ENCODER_TAP,))[ENCODER_TAP]),
                 patches=feature_moments(pixel_patches(pixels)),

@@ -47,10 +47,10 @@ def collapse(levels: list[torch.Tensor]) -> torch.Tensor:
     return out
 
 
-def usable_depth(side: int, depth: int) -> int:
-    """As many of `depth` levels as a short side of `side` px allows (the coarsest keeps 8 px)."""
+def usable_depth(side: int, depth: float, smallest: int = 8) -> int:
+    """As many of `depth` levels as a short side of `side` px allows, the coarsest keeping `smallest` px."""
     levels = 0
-    while levels < depth and side >= 16:
+    while levels < depth and side >= 2 * smallest:
         side, levels = (side + 1) // 2, levels + 1
     return levels
 
