@@ -20,14 +20,16 @@ SMALLEST_LEVEL = 16
 
 
 def _patches(level: torch.Tensor, count: int, gen: torch.Generator) -> torch.Tensor:
-    """`count` random 7x7 patches of one level as (count, 3 * 49) vectors, normalised per channel."""
-    h, w = level.shape[2:]
-    ys = torch.randint(0, h - PATCH + 1, (count,), generator=gen)
-    xs = torch.randint(0, w - PATCH + 1, (count,), generator=gen)
+    """`count` random 7x7 patches from each picture of one level (N, 3, H, W), as (N * count, 3 * 49)
+    vectors, the whole set normalised per channel."""
+    n, _, h, w = level.shape
+    owners = torch.arange(n).repeat_interleave(count)
+    ys = torch.randint(0, h - PATCH + 1, (n * count,), generator=gen)
+    xs = torch.randint(0, w - PATCH + 1, (n * count,), generator=gen)
     offsets = torch.arange(PATCH)
-    rows = (ys[:, None] + offsets)[:, :, None].expand(count, PATCH, PATCH)
-    cols = (xs[:, None] + offsets)[:, None, :].expand(count, PATCH, PATCH)
-    patches = level[0][:, rows, cols].permute(1, 0, 2, 3)          # (count, 3, 7, 7)
+    rows = (ys[:, None] + offsets)[:, :, None].expand(-1, PATCH, PATCH)
+    cols = (xs[:, None] + offsets)[:, None, :].expand(-1, PATCH, PATCH)
+    patches = level.permute(0, 2, 3, 1)[owners[:, None, None], rows, cols].permute(0, 3, 1, 2)   # (N * count, 3, 7, 7)
     mean = patches.mean((0, 2, 3), keepdim=True)
     std = patches.std((0, 2, 3), keepdim=True).clamp_min(1e-8)
     return ((patches - mean) / std).flatten(1)
@@ -40,11 +42,14 @@ def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator) -
 
 
 @torch.no_grad()
-def texture_distance(image: torch.Tensor, reference: torch.Tensor, seed: int = 0) -> float:
-    """SWD x 1,000 between the images' pyramid patches (both (1, 3, H, W) in [0, 1], any sizes)."""
+def texture_distance(image: torch.Tensor, reference: torch.Tensor, seed: int = 0,
+                     patches_per_image: int = PATCHES_PER_LEVEL) -> float:
+    """SWD x 1,000 between the pyramid patches of two pictures (1, 3, H, W) or two sets of pictures
+    (N, 3, H, W), values in [0, 1], any sizes; a set gives `patches_per_image` from each picture per level
+    (ProGAN's GAN measure uses 128 per picture)."""
     gen = torch.Generator().manual_seed(seed)
     depth = usable_depth(min(min(image.shape[2:]), min(reference.shape[2:])), math.inf, SMALLEST_LEVEL)
     levels_a, levels_b = laplacian_pyramid(image.float(), depth), laplacian_pyramid(reference.float(), depth)
-    scores = [sliced_wasserstein(_patches(a, PATCHES_PER_LEVEL, gen), _patches(b, PATCHES_PER_LEVEL, gen), gen)
+    scores = [sliced_wasserstein(_patches(a, patches_per_image, gen), _patches(b, patches_per_image, gen), gen)
               for a, b in zip(levels_a, levels_b)]
     return 1000 * sum(scores) / len(scores)
