@@ -191,6 +191,11 @@ def gan_card(entry: dict, directions: dict | None) -> str:
             f"Near duplicates (share of samples whose nearest other sample is closer than 95% of real paintings "
             f"are to theirs): **{m['near_duplicates_trunc1.0']}** at truncation 1.0, "
             f"{m['near_duplicates_trunc0.7']} at 0.7; real paintings {m['near_duplicates_train_vs_val']}.",
+            *([f"Pixel statistics (ProGAN's sliced Wasserstein distance between 7x7 Laplacian-pyramid patches, "
+               f"128 per picture per level, x1,000; no ImageNet network involved): **{m['patch_swd_trunc1.0']}** "
+               f"at truncation 1.0, {m['patch_swd_trunc0.7']} at 0.7; real training paintings "
+               f"{m['patch_swd_train_vs_val']}, the same blurred (Gaussian, sigma 1 px) "
+               f"{m['patch_swd_blurred_train_vs_val']}."] if "patch_swd_trunc1.0" in m else []),
             "64 samples at truncation 1.0, the default (`generate` and the tab use no truncation unless asked):",
             "![samples](docs/gan_samples.png)",
             "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
