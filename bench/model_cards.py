@@ -166,7 +166,7 @@ with a hinge adversarial loss (weight 0.05) from a PatchGAN discriminator that c
 touching the hole as fake (the recipe's `--init` names the model it started from). At run time each
 separate hole gets its own crop (with margin; holes whose crops overlap share one), worked on at
 native resolution while the hole is thin and scaled down only as far as a thick hole needs to look
-like the training holes (at least 384 px, at most 768 px per crop); only the masked pixels are
+like the training holes (at least 512 px, at most 768 px per crop); only the masked pixels are
 pasted back. The classical harmonic fill alone needs no weights.
 {file_line(entry)} {speed(entry)}
 

@@ -17,7 +17,7 @@ from artstudio.weights import load_into, weights_sha
 
 NETWORK_FILE = "inpaint_unet.pt"
 TARGET_RADIUS = 16       # px: holes thicker than this (nearest known pixel further away) are scaled down to it
-MIN_WORK_SIZE = 384      # long side a crop is never scaled below (the network's context)
+MIN_WORK_SIZE = 512      # long side a crop is never scaled below: the network fills large holes better near native size
 MAX_WORK_SIZE = 768      # long side a crop is never worked on above (time: a 1024 px crop takes 5 s on 2 cores)
 CLASSICAL_WORK_SIZE = 768
 REGION_GAP = 24          # px: masked regions closer than this share one crop
