@@ -52,15 +52,9 @@ def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, r
 
 
 def warm_start(module: torch.nn.Module, path: Path) -> str:
-    """Load a shipped weights file (fp16 state dict) into `module` for a new leg; returns the recipe words.
-    Parts of `module` the file lacks (blocks added since, which start as the identity) keep their
-    initial values and are named in the recipe."""
-    missing, unexpected = module.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()},
-                                                 strict=False)
-    if unexpected:
-        raise ValueError(f"{path} holds weights this network does not have: {', '.join(unexpected)}")
-    added = sorted({".".join(key.split(".")[:2]) for key in missing})
-    return f"--init {path} (sha256 {sha256_of(path)[:12]}{'; new: ' + ', '.join(added) if added else ''})"
+    """Load a shipped weights file (fp16 state dict) into `module` for a new leg; returns the recipe words."""
+    module.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()})
+    return f"--init {path} (sha256 {sha256_of(path)[:12]})"
 
 
 class ProgressLog:

@@ -31,9 +31,13 @@ from training.train_gan import load_images  # noqa: E402
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
+def unit_floats(images: torch.Tensor) -> torch.Tensor:
+    """Paintings as floats in [0, 1] (training paintings are held as uint8, samples already are floats)."""
+    return images.float() / 255 if images.dtype == torch.uint8 else images
+
+
 def features_of(net: MobileNetFeatures, images: torch.Tensor, batch: int = 50) -> torch.Tensor:
-    return torch.cat([net.pooled(images[i:i + batch].float() / 255 if images.dtype == torch.uint8 else images[i:i + batch])
-                      for i in range(0, len(images), batch)])
+    return torch.cat([net.pooled(unit_floats(images[i:i + batch])) for i in range(0, len(images), batch)])
 
 
 @torch.no_grad()
@@ -47,9 +51,7 @@ def sample_grid(generator: Generator) -> torch.Tensor:
 
 def patch_distance(images: torch.Tensor, reference: torch.Tensor) -> float:
     """ProGAN's sliced Wasserstein patch distance (x 1,000) between two sets of paintings."""
-    def floats(x: torch.Tensor) -> torch.Tensor:
-        return x.float() / 255 if x.dtype == torch.uint8 else x
-    return round(texture_distance(floats(images), floats(reference), patches_per_image=128), 2)
+    return round(texture_distance(unit_floats(images), unit_floats(reference), patches_per_image=128), 2)
 
 
 def main() -> None:
@@ -78,9 +80,9 @@ def main() -> None:
     precision, recall = precision_recall(val_feats, reference)
     metrics["precision_train_vs_val"], metrics["recall_train_vs_val"] = round(precision, 3), round(recall, 3)
     metrics["near_duplicates_train_vs_val"] = round(near_duplicate_share(val_feats, reference), 3)
-    metrics["patch_swd_train_vs_val"] = patch_distance(train[picked], val)
-    metrics["patch_swd_blurred_train_vs_val"] = patch_distance(gaussian_blur(train[picked].float() / 255, [5, 5], [1.0]),
-                                                               val)
+    real = unit_floats(train[picked])
+    metrics["patch_swd_train_vs_val"] = patch_distance(real, val)
+    metrics["patch_swd_blurred_train_vs_val"] = patch_distance(gaussian_blur(real, [5, 5], [1.0]), val)
     with torch.no_grad():
         for truncation in (1.0, 0.7):
             fakes = torch.cat([generator(torch.randn(50, Z_DIM), truncation) for _ in range(args.samples // 50)])
