@@ -3,13 +3,15 @@
 Each separate masked region is filled on its own crop (two scratches far apart are two small crops,
 not one crop of the whole picture). A crop is worked on at native resolution when its hole is thin,
 so a scratch on a large photo comes back sharp, and scaled down only as far as a thick hole needs to
-look like the holes the network was trained on. Only masked pixels are replaced: everything outside
-the mask is returned bit for bit.
+look like the holes the network was trained on. The network's fill is smooth, so fine texture is then
+copied into it from matching places in the same crop (artstudio/nets/detail_copy.py). Only masked
+pixels are replaced: everything outside the mask is returned bit for bit.
 """
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageChops
 
+from artstudio.nets.detail_copy import copy_detail
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
@@ -170,5 +172,8 @@ def _fill_crop(crop: Image.Image, crop_mask: Image.Image, method: str, net: Inpa
         out = net(xp, mp)[:, :, :h, :w]
     else:
         out = harmonic_fill(x, m)
-    filled = to_pil(out)
-    return filled.resize(crop.size, Image.BICUBIC) if filled.size != crop.size else filled
+    if out.shape[-2:] != (crop.height, crop.width):
+        out = F.interpolate(out, size=(crop.height, crop.width), mode="bicubic", align_corners=False).clamp(0, 1)
+    if method == "network":
+        out = copy_detail(to_tensor(crop, device), out, (to_tensor(crop_mask, device) > 0.5).float())
+    return to_pil(out)

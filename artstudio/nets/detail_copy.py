@@ -1,0 +1,124 @@
+"""Exemplar detail for smooth fills: fine texture copied from matching places in the same picture.
+
+The network gives a hole its broad colours and shapes, but its fill is smooth, which reads as a blur
+patch in grass, foliage, earth or stone. Here the hole is cut into tiles; for each tile, shifts on a
+coarse grid are scored by how well the known picture at that shift matches the fill's low frequencies
+around the tile, and the best place's high-frequency detail (picture minus its Gaussian blur) is added
+to the fill, tiles blended by overlapping Hann windows. The score also asks that the source's detail be
+as strong as the detail around the hole, and copied detail is cut back to that strength, so a hole in
+soft bokeh does not get a flower's outlines. This is exemplar-based completion (Criminisi et al. 2004;
+Wexler et al. 2007) reduced to one layer of detail over a learned fill: structure comes from the
+network, texture from the picture itself.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+import torchvision.transforms.v2.functional as TF
+
+from artstudio.nets.harmonic_fill import harmonic_fill
+
+SIGMA = 2.0          # px: the detail is what a Gaussian blur of this width removes
+SEARCH_SIDE = 128    # px: shifts are scored on a copy of about this long side
+MIN_FACTOR = 4       # ... but never finer than 1/4 size
+TILE_CELLS = 8       # one source shift per tile of this many search cells (32 px at 1/4 size)
+MAX_STEPS = 24       # the shift grid has at most (2 * MAX_STEPS + 1) ** 2 points
+EDGE_LIMIT = 2.0     # detail stronger than this many times the picture's mean is cut back: texture, not edges
+TEXTURE_WEIGHT = 5.0  # how much a source's detail strength must match the strength expected in the hole
+
+
+def _blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    side = 2 * math.ceil(3 * sigma) + 1
+    return TF.gaussian_blur(x, [side, side], [sigma, sigma])
+
+
+def _shifted(t: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
+    """out[y, x] = t[y + dy, x + dx]; zero where that falls outside."""
+    out = torch.zeros_like(t)
+    h, w = t.shape[-2:]
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    out[..., max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)] = \
+        t[..., max(0, dy):h - max(0, -dy), max(0, dx):w - max(0, -dx)]
+    return out
+
+
+def _best_shifts(fill_low: torch.Tensor, known_low: torch.Tensor, usable: torch.Tensor, hole: torch.Tensor,
+                 tile: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per tile (search-size pixels): the (dy, dx) whose place best matches the fill over the tile's
+    window (the tile and half a tile around it) and is known wherever the window is in the hole, and
+    whether one was found."""
+    rows, cols = -(-hole.shape[-2] // tile), -(-hole.shape[-1] // tile)
+    pad = (0, cols * tile - hole.shape[-1], 0, rows * tile - hole.shape[-2])
+    ys, xs = torch.nonzero(hole[0, 0] > 0, as_tuple=True)
+    reach = int(max(ys.max() - ys.min(), xs.max() - xs.min())) + 2 * tile
+    step = max(1, -(-reach // MAX_STEPS))
+    best = torch.full((rows, cols), math.inf, device=hole.device)
+    best_shift = torch.zeros(rows, cols, 2, dtype=torch.long, device=hole.device)
+    for dy in range(-reach, reach + 1, step):
+        for dx in range(-reach, reach + 1, step):
+            if dy == 0 and dx == 0:
+                continue
+            error = F.pad((fill_low - _shifted(known_low, dy, dx)).pow(2).sum(1, keepdim=True), pad)
+            cost = F.avg_pool2d(error, 2 * tile, tile, tile // 2, count_include_pad=False)[0, 0, :rows, :cols]
+            unknown = F.pad(hole * (1 - _shifted(usable, dy, dx)), pad)
+            blocked = F.max_pool2d(unknown, 2 * tile, tile, tile // 2)[0, 0, :rows, :cols] > 0
+            cost = torch.where(blocked, math.inf, cost + 1e-4 * math.hypot(dy, dx))   # ties go to nearby places
+            better = cost < best
+            best = torch.where(better, cost, best)
+            best_shift[better] = torch.tensor([dy, dx], device=hole.device)
+    has_hole = F.max_pool2d(F.pad(hole, pad), tile)[0, 0] > 0
+    return best_shift, has_hole & torch.isfinite(best)
+
+
+def _detail_layer(image: torch.Tensor, hole: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The picture's low frequencies (from known pixels only), its detail with strong edges cut back,
+    and where that detail is usable (far enough from the hole that the blur did not see it)."""
+    known = 1 - hole
+    guard = math.ceil(3 * SIGMA)
+    usable = 1 - F.max_pool2d(hole, 2 * guard + 1, 1, guard)
+    low = _blur(image * known, SIGMA) / _blur(known, SIGMA).clamp_min(1e-3)
+    detail = (image - low) * usable
+    magnitude = detail.norm(dim=1, keepdim=True)
+    typical = magnitude.sum() / usable.sum().clamp_min(1)
+    return low, detail * (EDGE_LIMIT * typical / magnitude.clamp_min(1e-6)).clamp(max=1), usable
+
+
+def _paste_tiles(detail: torch.Tensor, shifts: torch.Tensor, found: torch.Tensor, tile: int) -> torch.Tensor:
+    """Each found tile's window of detail, taken from its shifted place, blended by Hann windows."""
+    window = torch.hann_window(2 * tile + 2, periodic=False, device=detail.device)[1:-1]
+    window = window[:, None] * window[None, :]
+    h, w = detail.shape[-2:]
+    total = detail.new_zeros(1, 3, h + 4 * tile, w + 4 * tile)     # 2 tiles of margin each side
+    weight = detail.new_zeros(1, 1, h + 4 * tile, w + 4 * tile)
+    for row, col in found.nonzero().tolist():
+        top, left = row * tile - tile // 2, col * tile - tile // 2
+        dy, dx = shifts[row, col].tolist()
+        ys = torch.arange(top + dy, top + dy + 2 * tile, device=detail.device).clamp(0, h - 1)
+        xs = torch.arange(left + dx, left + dx + 2 * tile, device=detail.device).clamp(0, w - 1)
+        total[:, :, top + 2 * tile:top + 4 * tile, left + 2 * tile:left + 4 * tile] += detail[:, :, ys][:, :, :, xs] * window
+        weight[:, :, top + 2 * tile:top + 4 * tile, left + 2 * tile:left + 4 * tile] += window
+    return (total / weight.clamp_min(1e-6))[:, :, 2 * tile:2 * tile + h, 2 * tile:2 * tile + w]
+
+
+@torch.no_grad()
+def copy_detail(image: torch.Tensor, filled: torch.Tensor, hole: torch.Tensor) -> torch.Tensor:
+    """image, filled (1, 3, H, W) in [0, 1] (`filled` = image with the hole filled smoothly), hole
+    (1, 1, H, W) with 1 = filled. Returns `filled` with copied detail added inside the hole."""
+    if hole.sum() == 0 or hole.mean() == 1:
+        return filled
+    low, detail, usable = _detail_layer(image, hole)
+    factor = max(MIN_FACTOR, math.ceil(max(image.shape[-2:]) / SEARCH_SIDE))
+    h, w = image.shape[-2:]
+    small = lambda t: F.avg_pool2d(t, factor, ceil_mode=True)     # noqa: E731
+    grow = lambda t: F.interpolate(t, scale_factor=factor, mode="bilinear")[..., :h, :w]     # noqa: E731
+    small_usable = -F.max_pool2d(-usable, factor, ceil_mode=True)
+    strength = small(detail.norm(dim=1, keepdim=True))
+    expected = harmonic_fill(strength, 1 - small_usable)     # in the hole: the strength of the detail around it
+    shifts, found = _best_shifts(torch.cat([small(_blur(filled, SIGMA)), TEXTURE_WEIGHT * expected], 1),
+                                 torch.cat([small(low), TEXTURE_WEIGHT * strength], 1), small_usable,
+                                 F.max_pool2d(hole, factor, ceil_mode=True), TILE_CELLS)
+    copied = _paste_tiles(detail, shifts * factor, found, TILE_CELLS * factor)
+    copied_strength = grow(small(copied.norm(dim=1, keepdim=True)))
+    copied = copied * (grow(expected) / copied_strength.clamp_min(1e-6)).clamp(max=1)     # no stronger than around
+    return (filled + copied * hole).clamp(0, 1)
