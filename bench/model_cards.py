@@ -156,6 +156,11 @@ def inpainter_card(entry: dict) -> str:
                        + table(["mask", "method", "hole L1", "perceptual", "Frechet", "s / image"], rows)
                        + "\n\n![inpainting at native size](docs/inpaint_grid_native.png)\n\nSame layout, "
                          "each picture shown as a half-size centre crop.")
+    before = m.get("eval_native_before_detail")
+    if native and before:
+        figures = ", ".join(f"{kind} {before['perceptual'][kind]} (Frechet {before['fd'][kind]})" for kind in ("thin", "thick", "box"))
+        evaluation += (f"\n\nThe network alone, before the detail layer (the same script and photos on commit "
+                       f"{before['commit']}), perceptual: {figures}.")
     return f"""### Inpainting
 
 A U-Net with a dilated residual bottleneck and bilinear upsampling (1.9 M parameters) that predicts
@@ -166,8 +171,14 @@ with a hinge adversarial loss (weight 0.05) from a PatchGAN discriminator that c
 touching the hole as fake (the recipe's `--init` names the model it started from). At run time each
 separate hole gets its own crop (with margin; holes whose crops overlap share one), worked on at
 native resolution while the hole is thin and scaled down only as far as a thick hole needs to look
-like the training holes (at least 512 px, at most 768 px per crop); only the masked pixels are
-pasted back. The classical harmonic fill alone needs no weights.
+like the training holes (at least 512 px, at most 768 px per crop). The network's fill is smooth, so
+fine texture is then copied into it from the same crop at full resolution
+(`artstudio/nets/detail_copy.py`, no weights): the hole is cut into 32 px tiles (at 1/4 search size), each
+takes the picture's high-frequency detail (picture minus a 2 px Gaussian blur) from the shift whose
+surroundings best match the fill's low frequencies and the detail strength around the hole, blended by
+Hann windows; edges stronger than twice the picture's mean detail, and detail stronger than the
+hole's surroundings, are cut back. Only the masked pixels are pasted back. The classical harmonic
+fill alone needs no weights and copies no detail.
 {file_line(entry)} {speed(entry)}
 
 {evaluation}

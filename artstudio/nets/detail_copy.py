@@ -22,8 +22,9 @@ SIGMA = 2.0          # px: the detail is what a Gaussian blur of this width remo
 SEARCH_SIDE = 128    # px: shifts are scored on a copy of about this long side
 MIN_FACTOR = 4       # ... but never finer than 1/4 size
 TILE_CELLS = 8       # one source shift per tile of this many search cells (32 px at 1/4 size)
-MAX_STEPS = 24       # the shift grid has at most (2 * MAX_STEPS + 1) ** 2 points
+MAX_STEPS = 16       # the shift grid has at most (2 * MAX_STEPS + 1) ** 2 points
 EDGE_LIMIT = 2.0     # detail stronger than this many times the picture's mean is cut back: texture, not edges
+SHIFT_BATCH = 64     # shifts scored together (memory: 64 x 5 channels x search size)
 TEXTURE_WEIGHT = 5.0  # how much a source's detail strength must match the strength expected in the hole
 
 
@@ -32,43 +33,36 @@ def _blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     return TF.gaussian_blur(x, [side, side], [sigma, sigma])
 
 
-def _shifted(t: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
-    """out[y, x] = t[y + dy, x + dx]; zero where that falls outside."""
-    out = torch.zeros_like(t)
-    h, w = t.shape[-2:]
-    if abs(dy) >= h or abs(dx) >= w:
-        return out
-    out[..., max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)] = \
-        t[..., max(0, dy):h - max(0, -dy), max(0, dx):w - max(0, -dx)]
-    return out
-
-
 def _best_shifts(fill_low: torch.Tensor, known_low: torch.Tensor, usable: torch.Tensor, hole: torch.Tensor,
                  tile: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Per tile (search-size pixels): the (dy, dx) whose place best matches the fill over the tile's
     window (the tile and half a tile around it) and is known wherever the window is in the hole, and
-    whether one was found."""
-    rows, cols = -(-hole.shape[-2] // tile), -(-hole.shape[-1] // tile)
-    pad = (0, cols * tile - hole.shape[-1], 0, rows * tile - hole.shape[-2])
+    whether one was found. Shifts are scored SHIFT_BATCH at a time."""
+    h, w = hole.shape[-2:]
+    rows, cols = -(-h // tile), -(-w // tile)
+    pad = (0, cols * tile - w, 0, rows * tile - h)
     ys, xs = torch.nonzero(hole[0, 0] > 0, as_tuple=True)
     reach = int(max(ys.max() - ys.min(), xs.max() - xs.min())) + 2 * tile
     step = max(1, -(-reach // MAX_STEPS))
+    shifts = [(dy, dx) for dy in range(-reach, reach + 1, step) for dx in range(-reach, reach + 1, step) if dy or dx]
+    source, source_ok = F.pad(known_low, (reach,) * 4), F.pad(usable, (reach,) * 4)   # outside the picture: unusable
     best = torch.full((rows, cols), math.inf, device=hole.device)
-    best_shift = torch.zeros(rows, cols, 2, dtype=torch.long, device=hole.device)
-    for dy in range(-reach, reach + 1, step):
-        for dx in range(-reach, reach + 1, step):
-            if dy == 0 and dx == 0:
-                continue
-            error = F.pad((fill_low - _shifted(known_low, dy, dx)).pow(2).sum(1, keepdim=True), pad)
-            cost = F.avg_pool2d(error, 2 * tile, tile, tile // 2, count_include_pad=False)[0, 0, :rows, :cols]
-            unknown = F.pad(hole * (1 - _shifted(usable, dy, dx)), pad)
-            blocked = F.max_pool2d(unknown, 2 * tile, tile, tile // 2)[0, 0, :rows, :cols] > 0
-            cost = torch.where(blocked, math.inf, cost + 1e-4 * math.hypot(dy, dx))   # ties go to nearby places
-            better = cost < best
-            best = torch.where(better, cost, best)
-            best_shift[better] = torch.tensor([dy, dx], device=hole.device)
+    best_index = torch.zeros(rows, cols, dtype=torch.long, device=hole.device)
+    for start in range(0, len(shifts), SHIFT_BATCH):
+        batch = shifts[start:start + SHIFT_BATCH]
+        moved = torch.cat([source[..., reach + dy:reach + dy + h, reach + dx:reach + dx + w] for dy, dx in batch])
+        moved_ok = torch.cat([source_ok[..., reach + dy:reach + dy + h, reach + dx:reach + dx + w] for dy, dx in batch])
+        error = F.pad((fill_low - moved).pow(2).sum(1, keepdim=True), pad)
+        cost = F.avg_pool2d(error, 2 * tile, tile, tile // 2, count_include_pad=False)[:, 0, :rows, :cols]
+        blocked = F.max_pool2d(F.pad(hole * (1 - moved_ok), pad), 2 * tile, tile, tile // 2)[:, 0, :rows, :cols] > 0
+        distance = torch.tensor([math.hypot(dy, dx) for dy, dx in batch], device=hole.device)[:, None, None]
+        cost = torch.where(blocked, math.inf, cost + 1e-4 * distance)     # ties go to nearby places
+        value, index = cost.min(0)
+        better = value < best
+        best = torch.where(better, value, best)
+        best_index = torch.where(better, index + start, best_index)
     has_hole = F.max_pool2d(F.pad(hole, pad), tile)[0, 0] > 0
-    return best_shift, has_hole & torch.isfinite(best)
+    return torch.tensor(shifts, device=hole.device)[best_index], has_hole & torch.isfinite(best)
 
 
 def _detail_layer(image: torch.Tensor, hole: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
