@@ -1,4 +1,4 @@
-"""Inpainting: the trained U-Net (default) or the classical harmonic fill, at any image size.
+"""Inpainting: the trained U-Net with the picture's own texture (default) or the classical harmonic fill.
 
 Each separate masked region is filled on its own crop (two scratches far apart are two small crops,
 not one crop of the whole picture). A crop is worked on at native resolution when its hole is thin,

@@ -18,6 +18,7 @@ import torchvision.transforms.v2.functional as TF
 
 from artstudio.nets.harmonic_fill import harmonic_fill
 
+MAX_SIDE = 1024      # px: larger pictures are worked on at this size and the detail enlarged (memory, time)
 SIGMA = 2.0          # px: the detail is what a Gaussian blur of this width removes
 SEARCH_SIDE = 128    # px: shifts are scored on a copy of about this long side
 MIN_FACTOR = 4       # ... but never finer than 1/4 size
@@ -101,9 +102,14 @@ def copy_detail(image: torch.Tensor, filled: torch.Tensor, hole: torch.Tensor) -
     (1, 1, H, W) with 1 = filled. Returns `filled` with copied detail added inside the hole."""
     if hole.sum() == 0 or hole.mean() == 1:
         return filled
-    low, detail, usable = _detail_layer(image, hole)
-    factor = max(MIN_FACTOR, math.ceil(max(image.shape[-2:]) / SEARCH_SIDE))
     h, w = image.shape[-2:]
+    if max(h, w) > MAX_SIDE:
+        size = (max(1, round(h * MAX_SIDE / max(h, w))), max(1, round(w * MAX_SIDE / max(h, w))))
+        shrink = lambda t: F.interpolate(t, size=size, mode="area")     # noqa: E731
+        added = copy_detail(shrink(image), shrink(filled), (shrink(hole) > 0).float()) - shrink(filled)
+        return (filled + F.interpolate(added, size=(h, w), mode="bilinear") * hole).clamp(0, 1)
+    low, detail, usable = _detail_layer(image, hole)
+    factor = max(MIN_FACTOR, math.ceil(max(h, w) / SEARCH_SIDE))
     small = lambda t: F.avg_pool2d(t, factor, ceil_mode=True)     # noqa: E731
     grow = lambda t: F.interpolate(t, scale_factor=factor, mode="bilinear")[..., :h, :w]     # noqa: E731
     small_usable = -F.max_pool2d(-usable, factor, ceil_mode=True)
