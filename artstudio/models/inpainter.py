@@ -174,6 +174,8 @@ def _fill_crop(crop: Image.Image, crop_mask: Image.Image, method: str, net: Inpa
         out = harmonic_fill(x, m)
     if out.shape[-2:] != (crop.height, crop.width):
         out = F.interpolate(out, size=(crop.height, crop.width), mode="bicubic", align_corners=False).clamp(0, 1)
-    if method == "network":
-        out = copy_detail(to_tensor(crop, device), out, (to_tensor(crop_mask, device) > 0.5).float())
+    if method == "network":     # at native size the crop and its binary mask are already tensors
+        native = x.shape[-2:] == (crop.height, crop.width)
+        out = copy_detail(x if native else to_tensor(crop, device), out,
+                          m if native else (to_tensor(crop_mask, device) > 0.5).float())
     return to_pil(out)

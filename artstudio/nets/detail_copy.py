@@ -106,7 +106,8 @@ def copy_detail(image: torch.Tensor, filled: torch.Tensor, hole: torch.Tensor) -
     if max(h, w) > MAX_SIDE:
         size = (max(1, round(h * MAX_SIDE / max(h, w))), max(1, round(w * MAX_SIDE / max(h, w))))
         shrink = lambda t: F.interpolate(t, size=size, mode="area")     # noqa: E731
-        added = copy_detail(shrink(image), shrink(filled), (shrink(hole) > 0).float()) - shrink(filled)
+        small_filled = shrink(filled)
+        added = copy_detail(shrink(image), small_filled, (shrink(hole) > 0).float()) - small_filled
         return (filled + F.interpolate(added, size=(h, w), mode="bilinear") * hole).clamp(0, 1)
     low, detail, usable = _detail_layer(image, hole)
     factor = max(MIN_FACTOR, math.ceil(max(h, w) / SEARCH_SIDE))
