@@ -159,16 +159,22 @@ def inpainter_card(entry: dict) -> str:
     before = m.get("eval_native_before_detail")
     if native and before:
         figures = ", ".join(f"{kind} {before['perceptual'][kind]} (Frechet {before['fd'][kind]})" for kind in ("thin", "thick", "box"))
-        evaluation += (f"\n\nThe network alone, before the detail layer (the same script and photos on commit "
-                       f"{before['commit']}), perceptual: {figures}.")
+        evaluation += (f"\n\nThe previous network (sha256 {before['sha256']}, before the 256 px leg) alone, without "
+                       f"the detail layer (the same script and photos on commit {before['commit']}), perceptual: {figures}.")
+    previous = m.get("previous_net_native")
+    if native and previous:
+        figures = ", ".join(f"{kind} {previous[kind]}" for kind in ("thin", "thick", "box"))
+        evaluation += f" The same previous network with the detail layer (commit {previous['commit']}), perceptual: {figures}."
     return f"""### Inpainting
 
 A U-Net with a dilated residual bottleneck and bilinear upsampling (1.9 M parameters) that predicts
 a correction on top of the classical harmonic fill (its zero-initialised output layer makes the
-untrained network exactly that fill). Trained on 128 px crops with thin, thick and box holes: L1
-(holes weighted 6x) plus VGG16 relu2_1 and relu3_1 perceptual loss, then {m['train_steps']} steps more
-with a hinge adversarial loss (weight 0.05) from a PatchGAN discriminator that counts only patches
-touching the hole as fake (the recipe's `--init` names the model it started from). At run time each
+untrained network exactly that fill). Trained in three legs, each warm-started from the last (the
+recipe's `--init` names the model it started from): 128 px crops with thin, thick and box holes, L1
+(holes weighted 6x) plus VGG16 relu2_1 and relu3_1 perceptual loss; 1,000 steps more with a hinge
+adversarial loss (weight 0.05) from a PatchGAN discriminator that counts only patches touching the
+hole as fake; then {m['train_steps']} steps on 256 px crops with L1 and perceptual loss only, so the
+network sees holes at the scale it fills them in the app. At run time each
 separate hole gets its own crop (with margin; holes whose crops overlap share one), worked on at
 native resolution while the hole is thin and scaled down only as far as a thick hole needs to look
 like the training holes (at least 512 px, at most 768 px per crop). The network's fill is smooth, so
