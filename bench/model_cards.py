@@ -191,12 +191,24 @@ fill alone needs no weights and copies no detail.
 """
 
 
+def swd_levels(m: dict) -> str:
+    """The patch distance level by level, where eval_gan.py recorded it: which scale the samples miss."""
+    if "patch_swd_levels_trunc1.0" not in m:
+        return ""
+    rows = [("samples at truncation 1.0", m["patch_swd_levels_trunc1.0"]),
+            ("real training paintings", m["patch_swd_levels_train_vs_val"]),
+            ("the same blurred", m["patch_swd_levels_blurred_train_vs_val"])]
+    return (" By level (finest first: 128, 64 and 32 px detail, then the 16 px low-pass layout): "
+            + "; ".join(f"{name} {' / '.join(str(v) for v in levels)}" for name, levels in rows) + ".")
+
+
 def gan_card(entry: dict, directions: dict | None) -> str:
     m = entry["metrics"]
     paragraphs = []
     if "fd_mobilenetv2_trunc1.0" in m:   # training/eval_gan.py writes all these figures together
         paragraphs = [
-            f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples against "
+            f"Frechet distance in MobileNetV2 (ImageNet) pooled features, 1,000 samples (seeds 0 to 999, as "
+            f"`generate --seed 0 --count 1000` gives them) against "
             f"{m['fd_validation_images']} validation paintings: **{m['fd_mobilenetv2_trunc1.0']}** at truncation "
             f"1.0, **{m['fd_mobilenetv2_trunc0.7']}** at 0.7 (1,000 real training paintings score "
             f"{m['fd_mobilenetv2_train_vs_val']}: the floor at this sample size).",
@@ -212,7 +224,7 @@ def gan_card(entry: dict, directions: dict | None) -> str:
                f"128 per picture per level, x1,000; no ImageNet network involved): **{m['patch_swd_trunc1.0']}** "
                f"at truncation 1.0, {m['patch_swd_trunc0.7']} at 0.7; real training paintings "
                f"{m['patch_swd_train_vs_val']}, the same blurred (Gaussian, sigma 1 px) "
-               f"{m['patch_swd_blurred_train_vs_val']}."] if "patch_swd_trunc1.0" in m else []),
+               f"{m['patch_swd_blurred_train_vs_val']}." + swd_levels(m)] if "patch_swd_trunc1.0" in m else []),
             "64 samples at truncation 1.0, the default (`generate` and the tab use no truncation unless asked):",
             "![samples](docs/gan_samples.png)",
             "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",

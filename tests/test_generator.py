@@ -127,3 +127,18 @@ def test_near_duplicate_share_tells_repeats_from_fresh_draws():
     repeats = torch.randn(50, 16).repeat(10, 1) + 0.01 * torch.randn(500, 16)
     assert near_duplicate_share(real, fresh) < 0.15
     assert near_duplicate_share(real, repeats) > 0.9
+
+
+def test_patch_distance_by_level_puts_blur_at_the_finest_level():
+    from torchvision.transforms.functional import gaussian_blur
+
+    from training.texture_distance import texture_distance_by_level
+    painting = to_tensor(Image.open(FIXTURES / "alfred-sisley_by-the-loing-1885.jpg").convert("RGB"))[0]
+    corners = torch.randint(0, painting.shape[1] - 64, (32, 2), generator=torch.Generator().manual_seed(0))
+    crops = torch.stack([painting[:, y:y + 64, x:x + 64] for y, x in corners.tolist()])
+    reference, pictures = crops[:16], crops[16:]
+    same = texture_distance_by_level(pictures, reference, patches_per_image=128)
+    blurred = texture_distance_by_level(gaussian_blur(pictures, [5, 5], [1.0]), reference, patches_per_image=128)
+    assert len(blurred) == 3                          # 64 and 32 px bands, then the 16 px low-pass
+    assert blurred[0] > 1.5 * same[0]                 # the brush-mark level sees the blur
+    assert abs(blurred[-1] - same[-1]) < 0.1 * same[-1]   # the layout level does not

@@ -19,13 +19,13 @@ from torchvision.transforms.functional import gaussian_blur
 from torchvision.utils import save_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.models.generator import DEFAULT_TRUNCATION  # noqa: E402
+from artstudio.models.generator import DEFAULT_TRUNCATION, PaintingGenerator  # noqa: E402
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import load_into, update_metrics  # noqa: E402
+from artstudio.weights import update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.mobilenet_eval import (MobileNetFeatures, frechet_distance, near_duplicate_share,  # noqa: E402
                                     precision_recall)
-from training.texture_distance import texture_distance  # noqa: E402
+from training.texture_distance import texture_distance_by_level  # noqa: E402
 from training.train_gan import load_images  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -49,9 +49,18 @@ def sample_grid(generator: Generator) -> torch.Tensor:
     return grid
 
 
-def patch_distance(images: torch.Tensor, reference: torch.Tensor) -> float:
-    """ProGAN's sliced Wasserstein patch distance (x 1,000) between two sets of paintings."""
-    return round(texture_distance(unit_floats(images), unit_floats(reference), patches_per_image=128), 2)
+@torch.no_grad()
+def cli_samples(painter: PaintingGenerator, truncation: float, count: int) -> torch.Tensor:
+    """The paintings `generate --seed 0 --count N` gives (seeds 0 to N-1): the held-out judges' setting."""
+    ws = torch.stack([painter.latent(seed, truncation) for seed in range(count)])
+    return torch.cat([painter.net.synthesis(ws[i:i + 50]) for i in range(0, count, 50)])
+
+
+def patch_distance(images: torch.Tensor, reference: torch.Tensor) -> tuple[float, list[float]]:
+    """ProGAN's sliced Wasserstein patch distance (x 1,000) between two sets of paintings: the mean
+    over pyramid levels, and each level (finest first)."""
+    levels = texture_distance_by_level(unit_floats(images), unit_floats(reference), patches_per_image=128)
+    return round(sum(levels) / len(levels), 2), [round(level, 1) for level in levels]
 
 
 def main() -> None:
@@ -62,7 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    generator = load_into(Generator(), "painting_gan.pt")
+    painter = PaintingGenerator(torch.device("cpu"))
+    generator = painter.net
     if args.grid_only:
         sample_grid(generator)
         return
@@ -81,18 +91,19 @@ def main() -> None:
     metrics["precision_train_vs_val"], metrics["recall_train_vs_val"] = round(precision, 3), round(recall, 3)
     metrics["near_duplicates_train_vs_val"] = round(near_duplicate_share(val_feats, reference), 3)
     real = unit_floats(train[picked])
-    metrics["patch_swd_train_vs_val"] = patch_distance(real, val)
-    metrics["patch_swd_blurred_train_vs_val"] = patch_distance(gaussian_blur(real, [5, 5], [1.0]), val)
+    metrics["patch_swd_train_vs_val"], metrics["patch_swd_levels_train_vs_val"] = patch_distance(real, val)
+    metrics["patch_swd_blurred_train_vs_val"], metrics["patch_swd_levels_blurred_train_vs_val"] = patch_distance(
+        gaussian_blur(real, [5, 5], [1.0]), val)
     with torch.no_grad():
         for truncation in (1.0, 0.7):
-            fakes = torch.cat([generator(torch.randn(50, Z_DIM), truncation) for _ in range(args.samples // 50)])
+            fakes = cli_samples(painter, truncation, args.samples)
             fake_feats = features_of(net, fakes)
             metrics[f"fd_mobilenetv2_trunc{truncation}"] = round(frechet_distance(fake_feats, val_feats), 2)
             precision, recall = precision_recall(val_feats, fake_feats)
             metrics[f"precision_trunc{truncation}"] = round(precision, 3)
             metrics[f"recall_trunc{truncation}"] = round(recall, 3)
             metrics[f"near_duplicates_trunc{truncation}"] = round(near_duplicate_share(val_feats, fake_feats), 3)
-            metrics[f"patch_swd_trunc{truncation}"] = patch_distance(fakes, val)
+            metrics[f"patch_swd_trunc{truncation}"], metrics[f"patch_swd_levels_trunc{truncation}"] = patch_distance(fakes, val)
             print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}, "
                   f"precision {precision:.3f}, recall {recall:.3f}, "
                   f"near duplicates {metrics[f'near_duplicates_trunc{truncation}']}, "

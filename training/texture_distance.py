@@ -42,14 +42,21 @@ def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator) -
 
 
 @torch.no_grad()
-def texture_distance(image: torch.Tensor, reference: torch.Tensor, seed: int = 0,
-                     patches_per_image: int = PATCHES_PER_LEVEL) -> float:
-    """SWD x 1,000 between the pyramid patches of two pictures (1, 3, H, W) or two sets of pictures
-    (N, 3, H, W), values in [0, 1], any sizes; a set gives `patches_per_image` from each picture per level
-    (ProGAN's GAN measure uses 128 per picture)."""
+def texture_distance_by_level(image: torch.Tensor, reference: torch.Tensor, seed: int = 0,
+                              patches_per_image: int = PATCHES_PER_LEVEL) -> list[float]:
+    """SWD x 1,000 for each pyramid level, finest first (the last is the low-pass residual): which
+    scale, from brush marks to layout, two sets differ at."""
     gen = torch.Generator().manual_seed(seed)
     depth = usable_depth(min(min(image.shape[2:]), min(reference.shape[2:])), math.inf, SMALLEST_LEVEL)
     levels_a, levels_b = laplacian_pyramid(image.float(), depth), laplacian_pyramid(reference.float(), depth)
-    scores = [sliced_wasserstein(_patches(a, patches_per_image, gen), _patches(b, patches_per_image, gen), gen)
-              for a, b in zip(levels_a, levels_b)]
-    return 1000 * sum(scores) / len(scores)
+    return [1000 * sliced_wasserstein(_patches(a, patches_per_image, gen), _patches(b, patches_per_image, gen), gen)
+            for a, b in zip(levels_a, levels_b)]
+
+
+def texture_distance(image: torch.Tensor, reference: torch.Tensor, seed: int = 0,
+                     patches_per_image: int = PATCHES_PER_LEVEL) -> float:
+    """SWD x 1,000 between the pyramid patches of two pictures (1, 3, H, W) or two sets of pictures
+    (N, 3, H, W), values in [0, 1], any sizes, averaged over the levels; a set gives `patches_per_image`
+    from each picture per level (ProGAN's GAN measure uses 128 per picture)."""
+    scores = texture_distance_by_level(image, reference, seed, patches_per_image)
+    return sum(scores) / len(scores)
