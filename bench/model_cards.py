@@ -236,6 +236,9 @@ def gan_card(entry: dict, directions: dict | None) -> str:
         sliders = ("Slider directions (`training/find_directions.py`: PCA in w space, each named after the image "
                    "measure it moves most; effect size = mean change between -2 and +2 sigma over its spread):\n\n"
                    + table(["slider", "effect size"], [[k, v] for k, v in effects.items()]))
+    warm = m.get("warm_start_steps", 0)
+    warm_start = (f", the last {m['train_steps'] - warm:,} of them in a leg warm-started from the earlier weights "
+                  "(the recipe names them by sha256) with a fresh discriminator") if warm else ""
     return f"""### Painting generator
 
 A mapping network (z to w, 256-d) and a w-modulated convolutional generator up to 64 px with a
@@ -245,7 +248,7 @@ with hinge loss and a small mode-seeking term; the shipped weights are the EMA o
 mapping network learns at 0.01 of the base rate (StyleGAN's setting): at the full rate it folded the
 latents onto about 7 effective directions of w (87 at initialisation; the training log prints this
 effective rank) and whole pictures repeated across seeds. Trained on the 10,262-painting
-train split of `impressionism-128` for {m['train_steps']} steps ({m['images_seen']:,} images seen).
+train split of `impressionism-128` for {m['train_steps']:,} steps ({m['images_seen']:,} images seen){warm_start}.
 {file_line(entry)} {speed(entry)} {slider_latency(entry)}
 
 {evaluation}

@@ -108,6 +108,15 @@ def test_gan_training_smoke(tiny_data, tmp_path):
     assert (weights_dir / "painting_gan.pt").exists()
 
 
+def test_warm_started_gan_counts_the_steps_already_in_its_weights(tmp_path):
+    from artstudio.weights import record_weights
+    from training.train_gan import steps_behind
+    record_weights("painting_gan.pt", {"w": torch.zeros(1)}, source="test", licence="test", data="test",
+                   recipe="test", metrics={"train_steps": 5000}, weights_dir=tmp_path)
+    assert steps_behind(tmp_path / "painting_gan.pt") == 5000
+    assert steps_behind(None) == 0
+
+
 def test_w_effective_rank_sees_folded_latents():
     from artstudio.nets.painting_gan import Generator
     from training.train_gan import w_effective_rank

@@ -21,7 +21,7 @@ from torchvision.utils import save_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
+from artstudio.weights import read_manifest, record_weights  # noqa: E402
 from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments, warm_start)  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
@@ -59,6 +59,13 @@ def w_effective_rank(generator: Generator, samples: int = 1024) -> float:
     return float(torch.exp(-(share * share.clamp_min(1e-12).log()).sum()))
 
 
+def steps_behind(weights: Path | None) -> int:
+    """Training steps already in a warm-start file, from its manifest entry (0 when starting fresh)."""
+    if weights is None:
+        return 0
+    return read_manifest(weights.parent).get(weights.name, {}).get("metrics", {}).get("train_steps", 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=5000, batch=16, lr=2e-4, run_dir="runs/gan")
@@ -80,6 +87,7 @@ def main() -> None:
 
     generator, discriminator = Generator(), ProjectedDiscriminator()
     init = warm_start(generator, args.init) if args.init else ""
+    earlier_steps = steps_behind(args.init)
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
     opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
                               {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
@@ -118,7 +126,8 @@ def main() -> None:
                    source="trained by training/train_gan.py", licence="weights: project's own; training paintings public domain",
                    data="../shared/data/impressionism-128 (85% train split by file-name hash)",
                    recipe=f"training/train_gan.py to step {step} ({recipe})",
-                   metrics={"train_steps": step, "images_seen": step * args.batch}, weights_dir=args.weights_dir)
+                   metrics={"train_steps": earlier_steps + step, "images_seen": (earlier_steps + step) * args.batch,
+                            "warm_start_steps": earlier_steps}, weights_dir=args.weights_dir)
 
 
 if __name__ == "__main__":
