@@ -110,7 +110,7 @@ def test_gan_training_smoke(tiny_data, tmp_path):
 
 def test_warm_started_gan_counts_the_steps_already_in_its_weights(tmp_path):
     from artstudio.weights import record_weights
-    from training.train_gan import steps_behind
+    from training.common import steps_behind
     record_weights("painting_gan.pt", {"w": torch.zeros(1)}, source="test", licence="test", data="test",
                    recipe="test", metrics={"train_steps": 5000}, weights_dir=tmp_path)
     assert steps_behind(tmp_path / "painting_gan.pt") == 5000

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 
-from artstudio.weights import sha256_of
+from artstudio.weights import read_manifest, sha256_of
 
 
 def standard_arguments(parser: argparse.ArgumentParser, *, steps: int, batch: int, lr: float, run_dir: str,
@@ -57,6 +57,13 @@ def warm_start(module: torch.nn.Module, path: Path) -> str:
     return f"--init {path} (sha256 {sha256_of(path)[:12]})"
 
 
+def steps_behind(weights: Path | None) -> int:
+    """Training steps already in a warm-start file, from its manifest entry (0 when starting fresh)."""
+    if weights is None:
+        return 0
+    return read_manifest(weights.parent).get(weights.name, {}).get("metrics", {}).get("train_steps", 0)
+
+
 class ProgressLog:
     """Prints the losses averaged over the last `every` steps, and the time per step."""
 
@@ -81,16 +88,19 @@ class ProgressLog:
 class RecipeLog:
     """The settings of each leg of a resumed run, stored in its checkpoint (it has the state_dict
     protocol of the other checkpoint parts) so the manifest's recipe tells the whole story. A resume
-    with unchanged settings continues the current leg."""
+    with unchanged settings continues the current leg. `earlier_steps` holds the steps already in the
+    weights the run was warm-started from, fixed when the run begins (the file may be overwritten later)."""
 
     def __init__(self) -> None:
         self.legs: list[tuple[int, str]] = []
+        self.earlier_steps = 0
 
     def state_dict(self) -> dict:
-        return {"legs": self.legs}
+        return {"legs": self.legs, "earlier_steps": self.earlier_steps}
 
     def load_state_dict(self, state: dict) -> None:
         self.legs = [tuple(leg) for leg in state["legs"]]
+        self.earlier_steps = state.get("earlier_steps", 0)
 
     def start(self, step: int, settings: str) -> None:
         if not self.legs or self.legs[-1][1] != settings:

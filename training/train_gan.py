@@ -21,9 +21,9 @@ from torchvision.utils import save_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import read_manifest, record_weights  # noqa: E402
+from artstudio.weights import record_weights  # noqa: E402
 from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
-                             standard_arguments, warm_start)  # noqa: E402
+                             standard_arguments, steps_behind, warm_start)  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
 
@@ -59,13 +59,6 @@ def w_effective_rank(generator: Generator, samples: int = 1024) -> float:
     return float(torch.exp(-(share * share.clamp_min(1e-12).log()).sum()))
 
 
-def steps_behind(weights: Path | None) -> int:
-    """Training steps already in a warm-start file, from its manifest entry (0 when starting fresh)."""
-    if weights is None:
-        return 0
-    return read_manifest(weights.parent).get(weights.name, {}).get("metrics", {}).get("train_steps", 0)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=5000, batch=16, lr=2e-4, run_dir="runs/gan")
@@ -87,7 +80,6 @@ def main() -> None:
 
     generator, discriminator = Generator(), ProjectedDiscriminator()
     init = warm_start(generator, args.init) if args.init else ""
-    earlier_steps = steps_behind(args.init)
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
     opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
                               {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
@@ -98,6 +90,8 @@ def main() -> None:
     parts = {"generator": generator, "ema": ema, "discriminator": discriminator, "opt_g": opt_g, "opt_d": opt_d,
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
+    if step == 0:
+        recipe.earlier_steps = steps_behind(args.init)
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
                            f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {init}".strip())
@@ -126,8 +120,9 @@ def main() -> None:
                    source="trained by training/train_gan.py", licence="weights: project's own; training paintings public domain",
                    data="../shared/data/impressionism-128 (85% train split by file-name hash)",
                    recipe=f"training/train_gan.py to step {step} ({recipe})",
-                   metrics={"train_steps": earlier_steps + step, "images_seen": (earlier_steps + step) * args.batch,
-                            "warm_start_steps": earlier_steps}, weights_dir=args.weights_dir)
+                   metrics={"train_steps": recipe.earlier_steps + step,
+                            "images_seen": (recipe.earlier_steps + step) * args.batch,
+                            "warm_start_steps": recipe.earlier_steps}, weights_dir=args.weights_dir)
 
 
 if __name__ == "__main__":
