@@ -88,18 +88,21 @@ class ProgressLog:
 class RecipeLog:
     """The settings of each leg of a resumed run, stored in its checkpoint (it has the state_dict
     protocol of the other checkpoint parts) so the manifest's recipe tells the whole story. A resume
-    with unchanged settings continues the current leg. `earlier_steps` holds the steps already in the
-    weights the run was warm-started from, fixed when the run begins (the file may be overwritten later)."""
+    with unchanged settings continues the current leg. `init` (the warm start's recipe words) and
+    `earlier_steps` (the steps already in its weights) are fixed when the run begins: the file may be
+    overwritten by the run's own export before a resume."""
 
     def __init__(self) -> None:
         self.legs: list[tuple[int, str]] = []
+        self.init = ""
         self.earlier_steps = 0
 
     def state_dict(self) -> dict:
-        return {"legs": self.legs, "earlier_steps": self.earlier_steps}
+        return {"legs": self.legs, "init": self.init, "earlier_steps": self.earlier_steps}
 
     def load_state_dict(self, state: dict) -> None:
         self.legs = [tuple(leg) for leg in state["legs"]]
+        self.init = state.get("init", "")
         self.earlier_steps = state.get("earlier_steps", 0)
 
     def start(self, step: int, settings: str) -> None:

@@ -79,7 +79,6 @@ def main() -> None:
     print(f"{len(data)} training paintings loaded in {time.time() - start:.0f}s", flush=True)
 
     generator, discriminator = Generator(), ProjectedDiscriminator()
-    init = warm_start(generator, args.init) if args.init else ""
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
     opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
                               {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
@@ -90,11 +89,13 @@ def main() -> None:
     parts = {"generator": generator, "ema": ema, "discriminator": discriminator, "opt_g": opt_g, "opt_d": opt_d,
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
-    if step == 0:
+    if step == 0 and args.init:
+        recipe.init = warm_start(generator, args.init)
+        ema.load_state_dict(generator.state_dict())
         recipe.earlier_steps = steps_behind(args.init)
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {init}".strip())
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {recipe.init}".strip())
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
@@ -116,12 +117,12 @@ def main() -> None:
                 print(f"step {step} w effective rank {w_effective_rank(ema):.1f}", flush=True)
             save_checkpoint(ckpt, parts, step, rng)
     ema.w_mean.copy_(estimate_w_mean(ema))
+    total_steps = recipe.earlier_steps + step
     record_weights("painting_gan.pt", {k: v.half() for k, v in ema.state_dict().items()},
                    source="trained by training/train_gan.py", licence="weights: project's own; training paintings public domain",
                    data="../shared/data/impressionism-128 (85% train split by file-name hash)",
                    recipe=f"training/train_gan.py to step {step} ({recipe})",
-                   metrics={"train_steps": recipe.earlier_steps + step,
-                            "images_seen": (recipe.earlier_steps + step) * args.batch,
+                   metrics={"train_steps": total_steps, "images_seen": total_steps * args.batch,
                             "warm_start_steps": recipe.earlier_steps}, weights_dir=args.weights_dir)
 
 
