@@ -83,6 +83,20 @@ def run_training(script: str, data: Path, tmp_path: Path, *extra: str) -> Path:
     return weights_dir
 
 
+def check_warm_start_reexport(script: str, weights_name: str, data: Path, tmp_path: Path, *extra: str) -> None:
+    """Train two steps, warm-start a second run from that file with its export overwriting it, then re-export:
+    the recipe must still name the first file (by sha256) in a single leg, and count the steps of both runs."""
+    from artstudio.weights import read_manifest, sha256_of
+    first = run_training(script, data, tmp_path / "first", *extra) / weights_name
+    first_sha = sha256_of(first)
+    for _ in range(2):      # the second pass resumes at the last step: it only exports again
+        run_training(script, data, tmp_path / "second", *extra, "--init", str(first), "--weights-dir", str(first.parent))
+    entry = read_manifest(first.parent)[weights_name]
+    assert sha256_of(first) != first_sha
+    assert f"sha256 {first_sha[:12]}" in entry["recipe"] and entry["recipe"].count("from step") == 1, entry["recipe"]
+    assert entry["metrics"]["train_steps"] == 4 and entry["metrics"]["warm_start_steps"] == 2
+
+
 @pytest.fixture(scope="session")
 def client():
     """The app launched in-process on a free port, with a gradio_client talking to it over HTTP."""

@@ -6,7 +6,7 @@ from PIL import Image
 from artstudio.models import registry
 from artstudio.models.tensors import to_tensor
 from artstudio.recipe import read_recipe
-from conftest import FIXTURES, needs_weights, run_training
+from conftest import FIXTURES, check_warm_start_reexport, needs_weights
 
 trained = needs_weights("painting_gan.pt")
 
@@ -103,9 +103,8 @@ def test_malformed_recipe_restores_nothing_wrong(generator, tmp_path):
         generate.restore_painting(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
 
 
-def test_gan_training_smoke(tiny_data, tmp_path):
-    weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2")
-    assert (weights_dir / "painting_gan.pt").exists()
+def test_gan_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
+    check_warm_start_reexport("train_gan.py", "painting_gan.pt", tiny_data, tmp_path, "--batch", "2")
 
 
 def test_warm_started_gan_counts_the_steps_already_in_its_weights(tmp_path):

@@ -9,7 +9,7 @@ from artstudio.models.inpainter import (MAX_WORK_SIZE, MIN_WORK_SIZE, MaskError,
                                          crop_box, crops, regions, work_scale)
 from artstudio.models.tensors import to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
-from conftest import run_training
+from conftest import check_warm_start_reexport
 
 
 def box_mask(size: tuple[int, int], box: tuple[int, int, int, int]) -> Image.Image:
@@ -92,9 +92,8 @@ def test_large_image(name, fill):
     assert out.crop((0, 0, 1000, 1000)).tobytes() == image.crop((0, 0, 1000, 1000)).tobytes()
 
 
-def test_inpainter_training_smoke(tiny_data, tmp_path):
-    weights_dir = run_training("train_inpainter.py", tiny_data, tmp_path, "--size", "64", "--batch", "2")
-    assert (weights_dir / "inpaint_unet.pt").exists()
+def test_inpainter_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
+    check_warm_start_reexport("train_inpainter.py", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2")
 
 
 def test_far_apart_scratches_are_separate_crops_and_near_ones_one():

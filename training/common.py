@@ -105,6 +105,11 @@ class RecipeLog:
         self.init = state.get("init", "")
         self.earlier_steps = state.get("earlier_steps", 0)
 
+    def warm_start(self, module: torch.nn.Module, path: Path) -> None:
+        """Load `path` into `module` as the run begins, noting its recipe words and the steps it holds."""
+        self.init = warm_start(module, path)
+        self.earlier_steps = steps_behind(path)
+
     def start(self, step: int, settings: str) -> None:
         if not self.legs or self.legs[-1][1] != settings:
             self.legs.append((step, settings))

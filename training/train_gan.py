@@ -22,8 +22,8 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import record_weights  # noqa: E402
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
-                             standard_arguments, steps_behind, warm_start)  # noqa: E402
+from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
+                             standard_arguments)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
 
@@ -90,9 +90,8 @@ def main() -> None:
              "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
     if step == 0 and args.init:
-        recipe.init = warm_start(generator, args.init)
+        recipe.warm_start(generator, args.init)
         ema.load_state_dict(generator.state_dict())
-        recipe.earlier_steps = steps_behind(args.init)
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
                            f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {recipe.init}".strip())

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.masks import KINDS, random_mask  # noqa: E402
 from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
 from artstudio.weights import record_weights  # noqa: E402
-from training.common import (ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments,  # noqa: E402
-                             warm_start)
+from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
+                             standard_arguments)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean  # noqa: E402
 from training.train_stylizer import load_vgg, random_crop  # noqa: E402
@@ -60,10 +60,15 @@ def main() -> None:
     vgg, net, disc = load_vgg(), InpaintUNet(), PatchDiscriminator()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     opt_disc = torch.optim.Adam(disc.parameters(), lr=2 * args.lr, betas=(0.5, 0.999))
-    init = warm_start(net, args.init) if args.init else ""
     ckpt = args.run_dir / "last.pt"
-    parts = {"net": net, "opt": opt, "disc": disc, "opt_disc": opt_disc}
+    recipe = RecipeLog()
+    parts = {"net": net, "opt": opt, "disc": disc, "opt_disc": opt_disc, "recipe": recipe}
     step, rng = load_checkpoint(ckpt, parts, rng)
+    if step == 0 and args.init:
+        recipe.warm_start(net, args.init)
+    if step < args.steps:
+        recipe.start(step, f"--steps {args.steps} --size {args.size} --batch {args.batch} --lr {args.lr} "
+                           f"--adv-weight {args.adv_weight} --seed {args.seed} {recipe.init}".strip())
     log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
@@ -93,9 +98,9 @@ def main() -> None:
     record_weights("inpaint_unet.pt", {k: v.half() for k, v in net.state_dict().items()},
                    source="trained by training/train_inpainter.py", licence="weights: project's own",
                    data="../shared/data impressionism-128, wikiart-styles, photos (train splits)",
-                   recipe=f"training/train_inpainter.py --steps {step} --size {args.size} --batch {args.batch} "
-                          f"--lr {args.lr} --adv-weight {args.adv_weight} --seed {args.seed} {init}".strip(),
-                   metrics={"train_steps": step}, weights_dir=args.weights_dir)
+                   recipe=f"training/train_inpainter.py to step {step} ({recipe})",
+                   metrics={"train_steps": recipe.earlier_steps + step, "warm_start_steps": recipe.earlier_steps},
+                   weights_dir=args.weights_dir)
 
 
 if __name__ == "__main__":
