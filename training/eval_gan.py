@@ -6,7 +6,7 @@ patches per picture per level, as in ProGAN; blurred real paintings give the sca
 fault), a grid of 64 samples at the default truncation, and each of six samples beside its nearest
 training paintings (to show no copying).
 
-    python training/eval_gan.py [--samples 1000]
+    python training/eval_gan.py [--samples 1000] [--candidate runs/gan/export/painting_gan.pt]
 
 Writes docs/gan_samples.png, docs/gan_neighbours.png and the figures into the manifest entry.
 """
@@ -63,16 +63,37 @@ def patch_distance(images: torch.Tensor, reference: torch.Tensor) -> tuple[float
     return round(sum(levels) / len(levels), 2), [round(level, 1) for level in levels]
 
 
+@torch.no_grad()
+def sample_figures(net: MobileNetFeatures, painter: PaintingGenerator, truncation: float, count: int,
+                   val: torch.Tensor, val_feats: torch.Tensor) -> dict:
+    """The held-out figures of the CLI's first `count` seeds at `truncation`, printed and returned."""
+    fakes = cli_samples(painter, truncation, count)
+    fake_feats = features_of(net, fakes)
+    precision, recall = precision_recall(val_feats, fake_feats)
+    figures = {f"fd_mobilenetv2_trunc{truncation}": round(frechet_distance(fake_feats, val_feats), 2),
+               f"precision_trunc{truncation}": round(precision, 3), f"recall_trunc{truncation}": round(recall, 3),
+               f"near_duplicates_trunc{truncation}": round(near_duplicate_share(val_feats, fake_feats), 3)}
+    figures[f"patch_swd_trunc{truncation}"], figures[f"patch_swd_levels_trunc{truncation}"] = patch_distance(fakes, val)
+    print(f"truncation {truncation}: " + ", ".join(f"{name.rsplit('_trunc', 1)[0]} {value}"
+                                                   for name, value in figures.items()), flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--grid-only", action="store_true", help="only draw docs/gan_samples.png (seconds)")
+    parser.add_argument("--candidate", type=Path,
+                        help="judge this painting_gan.pt (a training leg's export) instead of the shipped one: the default "
+                             "truncation's figures only, printed, not recorded")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     painter = PaintingGenerator(torch.device("cpu"))
     generator = painter.net
+    if args.candidate:
+        generator.load_state_dict({k: v.float() for k, v in torch.load(args.candidate, weights_only=True).items()})
     if args.grid_only:
         sample_grid(generator)
         return
@@ -81,6 +102,9 @@ def main() -> None:
     train_paths, val_paths = split(list_images(DATA_DIR / "impressionism-128"))
     val = load_images(val_paths[: args.samples])
     val_feats = features_of(net, val)
+    if args.candidate:
+        sample_figures(net, painter, DEFAULT_TRUNCATION, args.samples, val, val_feats)
+        return
     train = load_images(train_paths)
     train_feats = features_of(net, train)
     metrics = {"fd_validation_images": len(val)}
@@ -94,20 +118,9 @@ def main() -> None:
     metrics["patch_swd_train_vs_val"], metrics["patch_swd_levels_train_vs_val"] = patch_distance(real, val)
     metrics["patch_swd_blurred_train_vs_val"], metrics["patch_swd_levels_blurred_train_vs_val"] = patch_distance(
         gaussian_blur(real, [5, 5], [1.0]), val)
+    for truncation in (1.0, 0.7):
+        metrics.update(sample_figures(net, painter, truncation, args.samples, val, val_feats))
     with torch.no_grad():
-        for truncation in (1.0, 0.7):
-            fakes = cli_samples(painter, truncation, args.samples)
-            fake_feats = features_of(net, fakes)
-            metrics[f"fd_mobilenetv2_trunc{truncation}"] = round(frechet_distance(fake_feats, val_feats), 2)
-            precision, recall = precision_recall(val_feats, fake_feats)
-            metrics[f"precision_trunc{truncation}"] = round(precision, 3)
-            metrics[f"recall_trunc{truncation}"] = round(recall, 3)
-            metrics[f"near_duplicates_trunc{truncation}"] = round(near_duplicate_share(val_feats, fake_feats), 3)
-            metrics[f"patch_swd_trunc{truncation}"], metrics[f"patch_swd_levels_trunc{truncation}"] = patch_distance(fakes, val)
-            print(f"truncation {truncation}: FD {metrics[f'fd_mobilenetv2_trunc{truncation}']}, "
-                  f"precision {precision:.3f}, recall {recall:.3f}, "
-                  f"near duplicates {metrics[f'near_duplicates_trunc{truncation}']}, "
-                  f"patch SWD {metrics[f'patch_swd_trunc{truncation}']}", flush=True)
         print(metrics, flush=True)
         update_metrics("painting_gan.pt", metrics)
         DOCS.mkdir(exist_ok=True)
