@@ -91,7 +91,9 @@ def update_metrics(file: str, metrics: dict[str, Any], weights_dir: Path | None 
     _write_manifest(manifest, weights_dir)
 
 
-def load_into(module: torch.nn.Module, file: str, device: torch.device | str = "cpu") -> torch.nn.Module:
+def load_into(module: torch.nn.Module, file: str, device: torch.device | str = "cpu",
+              weights_dir: Path | None = None) -> torch.nn.Module:
     """Load a listed state dict into `module` (as float32), frozen and in eval mode, on `device`."""
-    module.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in load_weights(file).items()})
+    state = load_weights(file, weights_dir)
+    module.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     return module.eval().requires_grad_(False).to(device)

@@ -111,6 +111,8 @@ class RecipeLog:
         self.earlier_steps = steps_behind(path)
 
     def start(self, step: int, settings: str) -> None:
+        """Open a leg at `step` unless the last one ran with the same settings (the warm start's words added)."""
+        settings = f"{settings} {self.init}".strip()
         if not self.legs or self.legs[-1][1] != settings:
             self.legs.append((step, settings))
 

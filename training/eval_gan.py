@@ -21,7 +21,7 @@ from torchvision.utils import save_image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from artstudio.models.generator import DEFAULT_TRUNCATION, PaintingGenerator  # noqa: E402
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
+from artstudio.weights import load_into, update_metrics  # noqa: E402
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.mobilenet_eval import (MobileNetFeatures, frechet_distance, near_duplicate_share,  # noqa: E402
                                     precision_recall)
@@ -85,15 +85,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--grid-only", action="store_true", help="only draw docs/gan_samples.png (seconds)")
     parser.add_argument("--candidate", type=Path,
-                        help="judge this painting_gan.pt (a training leg's export) instead of the shipped one: the default "
-                             "truncation's figures only, printed, not recorded")
+                        help="judge this painting_gan.pt (a training leg's export, beside the manifest that lists it) instead of "
+                             "the shipped one: the default truncation's figures only, printed, not recorded")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     painter = PaintingGenerator(torch.device("cpu"))
     generator = painter.net
     if args.candidate:
-        generator.load_state_dict({k: v.float() for k, v in torch.load(args.candidate, weights_only=True).items()})
+        load_into(generator, args.candidate.name, weights_dir=args.candidate.parent)
     if args.grid_only:
         sample_grid(generator)
         return

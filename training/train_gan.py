@@ -94,7 +94,7 @@ def main() -> None:
         ema.load_state_dict(generator.state_dict())
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed} {recipe.init}".strip())
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255

@@ -68,7 +68,7 @@ def main() -> None:
         recipe.warm_start(net, args.init)
     if step < args.steps:
         recipe.start(step, f"--steps {args.steps} --size {args.size} --batch {args.batch} --lr {args.lr} "
-                           f"--adv-weight {args.adv_weight} --seed {args.seed} {recipe.init}".strip())
+                           f"--adv-weight {args.adv_weight} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         for group in opt.param_groups:
