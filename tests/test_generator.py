@@ -128,6 +128,19 @@ def test_w_effective_rank_sees_folded_latents():
     assert w_effective_rank(fresh) < 2
 
 
+def test_nearest_mode_seeking_pushes_hardest_on_a_repeated_picture():
+    from training.train_gan import mode_seeking_loss
+    torch.manual_seed(0)
+    z, images = torch.randn(8, 16), torch.rand(8, 3, 16, 16)
+    images[5] = images[2] + 0.01 * torch.randn(3, 16, 16)        # samples 2 and 5: one picture twice, not halves' pair
+    for pairs, pushed in (("halves", False), ("nearest", True)):
+        images.grad = None
+        mode_seeking_loss(z, images.requires_grad_(), pairs).backward()
+        push = images.grad.abs().flatten(1).sum(1)
+        assert torch.isfinite(push).all()
+        assert (push[[2, 5]].min() > 100 * push[[0, 1, 3, 4, 6, 7]].max()) == pushed
+
+
 def test_near_duplicate_share_tells_repeats_from_fresh_draws():
     from training.mobilenet_eval import near_duplicate_share
     torch.manual_seed(0)

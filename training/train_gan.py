@@ -37,10 +37,19 @@ def load_images(paths: list[Path], size: int = 128) -> torch.Tensor:
     return out
 
 
-def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
-    """Mode seeking (Mao et al. 2019): penalise pairs of latents that give near-identical images."""
-    half = len(z) // 2
-    ratio = (images[:half] - images[half:2 * half]).abs().mean((1, 2, 3)) / (z[:half] - z[half:2 * half]).abs().mean(1)
+def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor, pairs: str = "halves") -> torch.Tensor:
+    """Mode seeking (Mao et al. 2019): penalise latents that give near-identical images. "halves"
+    pairs the batch's first half with its second; "nearest" pairs each sample with its closest other
+    sample in the batch, the near-duplicate measure's own question, so a repeated picture is caught
+    whenever two of it share a batch."""
+    if pairs == "halves":
+        half = len(z) // 2
+        ratio = (images[:half] - images[half:2 * half]).abs().mean((1, 2, 3)) / (z[:half] - z[half:2 * half]).abs().mean(1)
+    else:
+        self_pair = torch.eye(len(z), dtype=torch.bool)
+        image_gaps = torch.cdist(images.flatten(1), images.flatten(1), p=1) / images[0].numel()
+        latent_gaps = (torch.cdist(z, z, p=1) / z.shape[1]).masked_fill(self_pair, float("inf"))
+        ratio = (image_gaps / latent_gaps).masked_fill(self_pair, float("inf")).min(1).values
     return (1 / (ratio + 1e-5)).mean()
 
 
@@ -64,6 +73,8 @@ def main() -> None:
     standard_arguments(parser, steps=5000, batch=16, lr=2e-4, run_dir="runs/gan")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--mode-seeking", type=float, default=0.2, help="weight of the diversity term")
+    parser.add_argument("--mode-seeking-pairs", choices=("halves", "nearest"), default="halves",
+                        help="which pairs the diversity term compares (see mode_seeking_loss)")
     parser.add_argument("--mapping-lr-scale", type=float, default=0.01,
                         help="the mapping network's learning rate relative to --lr (StyleGAN's 0.01: a faster mapping "
                              "folds many latents onto few w, a collapse)")
@@ -94,7 +105,8 @@ def main() -> None:
         ema.load_state_dict(generator.state_dict())
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} --seed {args.seed}")
+                           f"--mode-seeking-pairs {args.mode_seeking_pairs} --mapping-lr-scale {args.mapping_lr_scale} "
+                           f"--seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
@@ -103,7 +115,7 @@ def main() -> None:
         fake = generator(z)
         loss_d = (torch.relu(1 - discriminator(real)).mean() + torch.relu(1 + discriminator(fake.detach())).mean())
         opt_d.zero_grad(); loss_d.backward(); opt_d.step()
-        loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake)
+        loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
