@@ -42,14 +42,14 @@ def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor, pairs: str = "halve
     pairs the batch's first half with its second; "nearest" pairs each sample with its closest other
     sample in the batch, the near-duplicate measure's own question, so a repeated picture is caught
     whenever two of it share a batch."""
+    self_pair = torch.eye(len(z), dtype=torch.bool)
+    image_gaps = torch.cdist(images.flatten(1), images.flatten(1), p=1) / images[0].numel()
+    latent_gaps = (torch.cdist(z, z, p=1) / z.shape[1]).masked_fill(self_pair, float("inf"))
+    ratio = image_gaps / latent_gaps
     if pairs == "halves":
-        half = len(z) // 2
-        ratio = (images[:half] - images[half:2 * half]).abs().mean((1, 2, 3)) / (z[:half] - z[half:2 * half]).abs().mean(1)
+        ratio = ratio.diagonal(len(z) // 2)[:len(z) // 2]                 # pairs (i, i + half)
     else:
-        self_pair = torch.eye(len(z), dtype=torch.bool)
-        image_gaps = torch.cdist(images.flatten(1), images.flatten(1), p=1) / images[0].numel()
-        latent_gaps = (torch.cdist(z, z, p=1) / z.shape[1]).masked_fill(self_pair, float("inf"))
-        ratio = (image_gaps / latent_gaps).masked_fill(self_pair, float("inf")).min(1).values
+        ratio = ratio.masked_fill(self_pair, float("inf")).min(1).values
     return (1 / (ratio + 1e-5)).mean()
 
 
