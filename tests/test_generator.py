@@ -6,7 +6,7 @@ from PIL import Image
 from artstudio.models import registry
 from artstudio.models.tensors import to_tensor
 from artstudio.recipe import read_recipe
-from conftest import FIXTURES, check_warm_start_reexport, needs_weights
+from conftest import FIXTURES, check_warm_start_reexport, needs_weights, run_training
 
 trained = needs_weights("painting_gan.pt")
 
@@ -163,3 +163,19 @@ def test_patch_distance_by_level_puts_blur_at_the_finest_level():
     assert len(blurred) == 3                          # 64 and 32 px bands, then the 16 px low-pass
     assert blurred[0] > 1.5 * same[0]                 # the brush-mark level sees the blur
     assert abs(blurred[-1] - same[-1]) < 0.1 * same[-1]   # the layout level does not
+
+
+def test_gan_pixel_discriminator_joins_a_run_midway(tiny_data, tmp_path):
+    from artstudio.weights import read_manifest
+    run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2")
+    weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2", "--steps", "4",
+                               "--pixel-discriminator", "0.5")
+    recipe = read_manifest(weights_dir)["painting_gan.pt"]["recipe"]
+    assert "from step 2" in recipe and "--pixel-discriminator 0.5" in recipe, recipe
+    assert "pixel_discriminator" in torch.load(tmp_path / "run" / "last.pt", weights_only=False)
+
+
+def test_multiscale_patch_discriminator_judges_every_scale():
+    from training.patch_discriminator import MultiScalePatchDiscriminator
+    logits = MultiScalePatchDiscriminator()(torch.rand(2, 3, 128, 128))
+    assert logits.shape == (2, 16 * 16 + 8 * 8 + 4 * 4) and torch.isfinite(logits).all()

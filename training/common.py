@@ -40,12 +40,16 @@ def save_checkpoint(path: Path, parts: dict, step: int, rng: random.Random) -> N
 
 
 def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, random.Random]:
-    """Restore `parts` from `path` if it exists; returns (step, rng) to continue from."""
+    """Restore `parts` from `path` if it exists; returns (step, rng) to continue from. A part the checkpoint
+    lacks (one a later leg adds, such as a second discriminator) keeps its fresh initial state."""
     if not path.exists():
         return 0, rng
     state = torch.load(path, weights_only=False)  # our own file: holds a Python RNG object
     for name, part in parts.items():
-        part.load_state_dict(state[name])
+        if name in state:
+            part.load_state_dict(state[name])
+        else:
+            print(f"{name} is not in {path}: it starts fresh (a part added for this leg)", flush=True)
     torch.set_rng_state(state["torch_rng"])
     print(f"resumed from {path} at step {state['step']}", flush=True)
     return state["step"], state.get("rng", rng)

@@ -1,7 +1,8 @@
-"""PatchGAN discriminator (Isola et al. 2017) for the inpainting network's adversarial loss.
+"""PatchGAN discriminators (Isola et al. 2017) for the inpainting network and the painting GAN.
 
-It gives one real/fake logit per overlapping patch (about 46 px wide) at 1/8 of the input size, so the
-inpainting loss can count only the patches that touch the hole as fake, as LaMa does.
+A PatchDiscriminator gives one real/fake logit per overlapping patch (about 46 px wide) at 1/8 of the
+input size, so the inpainting loss can count only the patches that touch the hole as fake, as LaMa does.
+The painting GAN uses a stack of them on an image pyramid to judge brush marks in pixels.
 """
 import torch
 from torch import nn
@@ -21,6 +22,23 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images * 2 - 1)
+
+
+class MultiScalePatchDiscriminator(nn.Module):
+    """PatchDiscriminators on the image, its half-size and its quarter-size copies (as in pix2pixHD, Wang et
+    al. 2018): a pixel-space judge of brush marks, strokes and layout for the painting GAN, whose projected
+    discriminator sees only ImageNet features that blur such detail. Returns all scales' logits together."""
+
+    def __init__(self, width: int = 32, scales: int = 3) -> None:
+        super().__init__()
+        self.scales = nn.ModuleList([PatchDiscriminator(width) for _ in range(scales)])
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        logits = []
+        for judge in self.scales:
+            logits.append(judge(images).flatten(1))
+            images = nn.functional.avg_pool2d(images, 2)
+        return torch.cat(logits, 1)
 
 
 def hole_patches(masks: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:

@@ -1,8 +1,9 @@
 """Train the painting GAN on ../shared/data/impressionism-128 (seeded, resumable).
 
 Generator: artstudio/nets/painting_gan.py; discriminator: training/projected_discriminator.py
-(frozen EfficientNet-Lite0 features + DiffAugment); hinge loss plus a mode-seeking term that keeps
-different seeds apart; EMA of the generator weights.
+(frozen EfficientNet-Lite0 features + DiffAugment), optionally joined by a pixel-space multi-scale
+PatchGAN (training/patch_discriminator.py) for brush-mark statistics; hinge loss plus a mode-seeking
+term that keeps different seeds apart; EMA of the generator weights.
 Checkpoints and sample grids go to runs/gan/; at the end (or when --steps is at or below the
 checkpoint's step) the EMA generator is written to weights/painting_gan.pt with a manifest entry.
 
@@ -25,7 +26,8 @@ from artstudio.weights import record_weights  # noqa: E402
 from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
+from training.patch_discriminator import MultiScalePatchDiscriminator  # noqa: E402
+from training.projected_discriminator import ProjectedDiscriminator, diff_augment  # noqa: E402
 
 
 
@@ -53,6 +55,14 @@ def mode_seeking_loss(z: torch.Tensor, images: torch.Tensor, pairs: str = "halve
     return (1 / (ratio + 1e-5)).mean()
 
 
+def discriminator_step(discriminator: torch.nn.Module, opt: torch.optim.Optimizer, real: torch.Tensor,
+                       fake: torch.Tensor) -> float:
+    """One hinge-loss update of a discriminator; returns its loss."""
+    loss = torch.relu(1 - discriminator(real)).mean() + torch.relu(1 + discriminator(fake.detach())).mean()
+    opt.zero_grad(); loss.backward(); opt.step()
+    return loss.item()
+
+
 @torch.no_grad()
 def estimate_w_mean(generator: Generator, samples: int = 4096) -> torch.Tensor:
     return generator.mapping(torch.randn(samples, Z_DIM, generator=torch.Generator().manual_seed(1))).mean(0)
@@ -75,6 +85,9 @@ def main() -> None:
     parser.add_argument("--mode-seeking", type=float, default=0.2, help="weight of the diversity term")
     parser.add_argument("--mode-seeking-pairs", choices=("halves", "nearest"), default="halves",
                         help="which pairs the diversity term compares (see mode_seeking_loss)")
+    parser.add_argument("--pixel-discriminator", type=float, default=0.0,
+                        help="weight of a pixel-space multi-scale PatchGAN in the generator's loss (0: none; it can "
+                             "join a run mid-way and starts fresh)")
     parser.add_argument("--mapping-lr-scale", type=float, default=0.01,
                         help="the mapping network's learning rate relative to --lr (StyleGAN's 0.01: a faster mapping "
                              "folds many latents onto few w, a collapse)")
@@ -99,13 +112,19 @@ def main() -> None:
     recipe = RecipeLog()
     parts = {"generator": generator, "ema": ema, "discriminator": discriminator, "opt_g": opt_g, "opt_d": opt_d,
              "recipe": recipe}
+    pixel_discriminator = None
+    if args.pixel_discriminator > 0:
+        pixel_discriminator = MultiScalePatchDiscriminator()
+        parts["pixel_discriminator"] = pixel_discriminator
+        parts["opt_pixel_d"] = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     step, rng = load_checkpoint(ckpt, parts, rng)
     if step == 0 and args.init:
         recipe.warm_start(generator, args.init)
         ema.load_state_dict(generator.state_dict())
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
-                           f"--mode-seeking-pairs {args.mode_seeking_pairs} --mapping-lr-scale {args.mapping_lr_scale} "
+                           f"--mode-seeking-pairs {args.mode_seeking_pairs} --pixel-discriminator {args.pixel_discriminator} "
+                           f"--mapping-lr-scale {args.mapping_lr_scale} "
                            f"--seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
@@ -113,15 +132,19 @@ def main() -> None:
         real = torch.where(torch.rand(args.batch, 1, 1, 1) < 0.5, real, real.flip(3))
         z = torch.randn(args.batch, Z_DIM)
         fake = generator(z)
-        loss_d = (torch.relu(1 - discriminator(real)).mean() + torch.relu(1 + discriminator(fake.detach())).mean())
-        opt_d.zero_grad(); loss_d.backward(); opt_d.step()
+        loss_d = discriminator_step(discriminator, opt_d, real, fake)
         loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
+        losses = {"loss_d": loss_d}
+        if pixel_discriminator is not None:
+            losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, parts["opt_pixel_d"], diff_augment(real),
+                                                        diff_augment(fake))
+            loss_g = loss_g - args.pixel_discriminator * pixel_discriminator(diff_augment(fake)).mean()
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
                 p_ema.lerp_(p, 1 - args.ema)
         step += 1
-        log(step, loss_d=loss_d.item(), loss_g=loss_g.item())
+        log(step, **losses, loss_g=loss_g.item())
         if step % 200 == 0 or step == args.steps:
             with torch.no_grad():
                 save_image(ema(fixed_z), args.run_dir / f"grid_{step:05d}.png", nrow=8)
