@@ -2,12 +2,13 @@
 
 For each of the top principal directions, samples are rendered at -2 and +2 standard deviations
 and nine image measures are compared (brightness, warmth, saturation, contrast, sky, horizon
-height, detail, greenery, light from above). Each measure names the direction it moves most
+height, detail, greenery, light from above), on samples at the app's default truncation: the
+sliders as users meet them. Each measure names the direction it moves most
 (effect size = mean change / spread across samples), each name used once, sign flipped so a
 positive slider means "more". Writes weights/painting_gan_directions.pt and a manifest entry with
 the measured effect sizes.
 
-    python training/find_directions.py [--components 20] [--samples 48]
+    python training/find_directions.py [--components 32] [--samples 96]
 """
 import argparse
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.models.generator import GENERATOR_FILE  # noqa: E402
+from artstudio.models.generator import DEFAULT_TRUNCATION, GENERATOR_FILE  # noqa: E402
 from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
 from artstudio.weights import load_into, record_weights, weights_sha  # noqa: E402
 
@@ -49,8 +50,8 @@ def measures(x: torch.Tensor) -> dict[str, torch.Tensor]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--components", type=int, default=20)
-    parser.add_argument("--samples", type=int, default=48)
+    parser.add_argument("--components", type=int, default=32)
+    parser.add_argument("--samples", type=int, default=96)
     parser.add_argument("--pca-samples", type=int, default=20000)
     parser.add_argument("--sliders", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
@@ -64,7 +65,7 @@ def main() -> None:
         _, s, v = torch.linalg.svd(centred, full_matrices=False)
         sigmas = s[: args.components] / (len(w) - 1) ** 0.5
         components = v[: args.components] * sigmas[:, None]          # one standard deviation long
-        base = net.w_mean + 0.7 * (net.mapping(torch.randn(args.samples, Z_DIM)) - net.w_mean)
+        base = net.w_mean + DEFAULT_TRUNCATION * (net.mapping(torch.randn(args.samples, Z_DIM)) - net.w_mean)
         effects = []                                                 # (|effect|, component, measure, signed)
         for c, vec in enumerate(components):
             plus, minus = measures(net.synthesis(base + 2 * vec)), measures(net.synthesis(base - 2 * vec))
