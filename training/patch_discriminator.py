@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from training.projected_discriminator import diff_augment
+
 
 class PatchDiscriminator(nn.Module):
     def __init__(self, width: int = 64) -> None:
@@ -27,7 +29,8 @@ class PatchDiscriminator(nn.Module):
 class MultiScalePatchDiscriminator(nn.Module):
     """PatchDiscriminators on the image, its half-size and its quarter-size copies (as in pix2pixHD, Wang et
     al. 2018): a pixel-space judge of brush marks, strokes and layout for the painting GAN, whose projected
-    discriminator sees only ImageNet features that blur such detail. Returns all scales' logits together."""
+    discriminator sees only ImageNet features that blur such detail. Like that one it applies DiffAugment
+    to every batch it judges. Returns all scales' logits together."""
 
     def __init__(self, width: int = 32, scales: int = 3) -> None:
         super().__init__()
@@ -35,6 +38,7 @@ class MultiScalePatchDiscriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         logits = []
+        images = diff_augment(images)
         for judge in self.scales:
             logits.append(judge(images).flatten(1))
             images = nn.functional.avg_pool2d(images, 2)

@@ -27,7 +27,7 @@ from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_check
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.patch_discriminator import MultiScalePatchDiscriminator  # noqa: E402
-from training.projected_discriminator import ProjectedDiscriminator, diff_augment  # noqa: E402
+from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
 
 
 
@@ -112,11 +112,11 @@ def main() -> None:
     recipe = RecipeLog()
     parts = {"generator": generator, "ema": ema, "discriminator": discriminator, "opt_g": opt_g, "opt_d": opt_d,
              "recipe": recipe}
-    pixel_discriminator = None
+    pixel_discriminator = opt_pixel_d = None
     if args.pixel_discriminator > 0:
         pixel_discriminator = MultiScalePatchDiscriminator()
-        parts["pixel_discriminator"] = pixel_discriminator
-        parts["opt_pixel_d"] = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+        opt_pixel_d = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+        parts.update(pixel_discriminator=pixel_discriminator, opt_pixel_d=opt_pixel_d)
     step, rng = load_checkpoint(ckpt, parts, rng)
     if step == 0 and args.init:
         recipe.warm_start(generator, args.init)
@@ -136,9 +136,8 @@ def main() -> None:
         loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
         losses = {"loss_d": loss_d}
         if pixel_discriminator is not None:
-            losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, parts["opt_pixel_d"], diff_augment(real),
-                                                        diff_augment(fake))
-            loss_g = loss_g - args.pixel_discriminator * pixel_discriminator(diff_augment(fake)).mean()
+            losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, opt_pixel_d, real, fake)
+            loss_g = loss_g - args.pixel_discriminator * pixel_discriminator(fake).mean()
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
