@@ -3,10 +3,10 @@
 For each of the top principal directions, samples are rendered at -2 and +2 standard deviations
 and nine image measures are compared (brightness, warmth, saturation, contrast, sky, horizon
 height, detail, greenery, light from above), on samples at the app's default truncation: the
-sliders as users meet them. Each measure names the direction it moves most
-(effect size = mean change / spread across samples), each name used once, sign flipped so a
-positive slider means "more". Writes weights/painting_gan_directions.pt and a manifest entry with
-the measured effect sizes.
+sliders as users meet them. Each measure names the direction it moves most (effect size = mean
+change / spread across samples), each name used once, sign flipped so a positive slider means
+"more". Writes weights/painting_gan_directions.pt and a manifest entry with the measured effect
+sizes.
 
     python training/find_directions.py [--components 32] [--samples 96]
 """
