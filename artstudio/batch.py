@@ -113,8 +113,11 @@ def run(command: str, src: Path, dst: Path, options: dict, address: str | None =
     if items:
         connect(address)
         gpus = ray.cluster_resources().get("GPU", 0) > 0
-        # one batch at a time per actor: the first actor ready must not queue up the others' share
-        ray.data.DataContext.get_current().max_tasks_in_flight_per_actor = 1
+        # every worker loaded before work is handed out, then one batch at a time per worker: otherwise
+        # the first worker ready takes the whole collection (seen on a two-node CI cluster)
+        context = ray.data.DataContext.get_current()
+        context.wait_for_min_actors_s = 600
+        context.max_tasks_in_flight_per_actor = 1
         dataset = ray.data.from_items(items).map_batches(
             Worker, batch_size=batch_size, batch_format="pandas", concurrency=workers,
             fn_constructor_kwargs={"command": command, "options": options, "threads": 1},
