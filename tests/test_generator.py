@@ -116,6 +116,17 @@ def test_warm_started_gan_counts_the_steps_already_in_its_weights(tmp_path):
     assert steps_behind(None) == 0
 
 
+def test_warm_start_into_a_grown_network_names_its_new_layers(tmp_path):
+    from training.common import warm_start
+    small, grown = torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 3))
+    torch.save(small.half().state_dict(), tmp_path / "small.pt")
+    torch.save(grown.state_dict(), tmp_path / "grown.pt")
+    assert warm_start(grown, tmp_path / "small.pt").endswith("with new layers 1")
+    assert torch.equal(grown[0].weight, small[0].weight.float())
+    with pytest.raises(ValueError, match="the network lacks: 1.weight, 1.bias"):
+        warm_start(small, tmp_path / "grown.pt")
+
+
 def test_w_effective_rank_sees_folded_latents():
     from artstudio.nets.painting_gan import Generator
     from training.train_gan import w_effective_rank
@@ -165,14 +176,35 @@ def test_patch_distance_by_level_puts_blur_at_the_finest_level():
     assert abs(blurred[-1] - same[-1]) < 0.1 * same[-1]   # the layout level does not
 
 
-def test_gan_pixel_discriminator_joins_a_run_midway(tiny_data, tmp_path):
+def test_patch_texture_loss_pulls_blurred_pictures_towards_the_paintings_brush_marks():
+    from torchvision.transforms.functional import gaussian_blur
+
+    from training.patch_texture import PatchTextureLoss
+    from training.texture_distance import texture_distance_by_level
+    torch.manual_seed(0)
+    painting = to_tensor(Image.open(FIXTURES / "alfred-sisley_by-the-loing-1885.jpg").convert("RGB"))[0]
+    corners = torch.randint(0, painting.shape[1] - 64, (80, 2))
+    crops = torch.stack([painting[:, y:y + 64, x:x + 64] for y, x in corners.tolist()])
+    loss = PatchTextureLoss((crops[:64] * 255).round().to(torch.uint8), pictures=64)
+    sharp, blurred = crops[64:], gaussian_blur(crops[64:], [5, 5], [1.0])
+    assert loss(blurred) > 1.15 * loss(sharp)
+    pictures = blurred.clone().requires_grad_()
+    opt = torch.optim.Adam([pictures], lr=0.01)
+    for _ in range(40):
+        opt.zero_grad(); loss(pictures).backward(); opt.step()
+    finest = [texture_distance_by_level(x.detach(), crops[:16], patches_per_image=128)[0] for x in (blurred, pictures)]
+    assert finest[1] < 0.8 * finest[0], finest
+
+
+@pytest.mark.parametrize("term", ["--pixel-discriminator", "--patch-texture"])
+def test_gan_loss_term_joins_a_run_midway(term, tiny_data, tmp_path):
     from artstudio.weights import read_manifest
     run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2")
-    weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2", "--steps", "4",
-                               "--pixel-discriminator", "0.5")
+    weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2", "--steps", "4", term, "0.5")
     recipe = read_manifest(weights_dir)["painting_gan.pt"]["recipe"]
-    assert "from step 2" in recipe and "--pixel-discriminator 0.5" in recipe, recipe
-    assert "pixel_discriminator" in torch.load(tmp_path / "run" / "last.pt", weights_only=False)
+    assert "from step 2" in recipe and f"{term} 0.5" in recipe, recipe
+    checkpoint = torch.load(tmp_path / "run" / "last.pt", weights_only=False)
+    assert ("pixel_discriminator" in checkpoint) == (term == "--pixel-discriminator")
 
 
 def test_multiscale_patch_discriminator_judges_every_scale():

@@ -56,9 +56,17 @@ def load_checkpoint(path: Path, parts: dict, rng: random.Random) -> tuple[int, r
 
 
 def warm_start(module: torch.nn.Module, path: Path) -> str:
-    """Load a shipped weights file (fp16 state dict) into `module` for a new leg; returns the recipe words."""
-    module.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()})
-    return f"--init {path} (sha256 {sha256_of(path)[:12]})"
+    """Load a shipped weights file (fp16 state dict) into `module` for a new leg; returns the recipe words.
+
+    Layers the file lacks (the network has grown since it was shipped) keep their fresh initialisation
+    and are named in the recipe; weights the network lacks are an error."""
+    loaded = module.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()},
+                                    strict=False)
+    if loaded.unexpected_keys:
+        raise ValueError(f"{path} holds weights the network lacks: {', '.join(loaded.unexpected_keys)}")
+    words = f"--init {path} (sha256 {sha256_of(path)[:12]})"
+    new_layers = sorted({key.rsplit(".", 1)[0] for key in loaded.missing_keys})
+    return f"{words} with new layers {', '.join(new_layers)}" if new_layers else words
 
 
 def steps_behind(weights: Path | None) -> int:

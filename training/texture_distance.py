@@ -19,9 +19,14 @@ DIRECTIONS = 512
 SMALLEST_LEVEL = 16
 
 
-def _patches(level: torch.Tensor, count: int, gen: torch.Generator) -> torch.Tensor:
+def _patches(level: torch.Tensor, count: int, gen: torch.Generator | None) -> torch.Tensor:
     """`count` random 7x7 patches from each picture of one level (N, 3, H, W), as (N * count, 3 * 49)
     vectors, the whole set normalised per channel."""
+    return normalised(random_patches(level, count, gen)).flatten(1)
+
+
+def random_patches(level: torch.Tensor, count: int, gen: torch.Generator | None) -> torch.Tensor:
+    """`count` random 7x7 patches from each picture of one level (N, 3, H, W), as (N * count, 3, 7, 7)."""
     n, _, h, w = level.shape
     owners = torch.arange(n).repeat_interleave(count)
     ys = torch.randint(0, h - PATCH + 1, (n * count,), generator=gen)
@@ -29,10 +34,13 @@ def _patches(level: torch.Tensor, count: int, gen: torch.Generator) -> torch.Ten
     offsets = torch.arange(PATCH)
     rows = (ys[:, None] + offsets)[:, :, None].expand(-1, PATCH, PATCH)
     cols = (xs[:, None] + offsets)[:, None, :].expand(-1, PATCH, PATCH)
-    patches = level.permute(0, 2, 3, 1)[owners[:, None, None], rows, cols].permute(0, 3, 1, 2)   # (N * count, 3, 7, 7)
+    return level.permute(0, 2, 3, 1)[owners[:, None, None], rows, cols].permute(0, 3, 1, 2)
+
+
+def normalised(patches: torch.Tensor) -> torch.Tensor:
+    """A set of patches (M, 3, 7, 7) with each channel at zero mean and unit spread over the set."""
     mean = patches.mean((0, 2, 3), keepdim=True)
-    std = patches.std((0, 2, 3), keepdim=True).clamp_min(1e-8)
-    return ((patches - mean) / std).flatten(1)
+    return (patches - mean) / patches.std((0, 2, 3), keepdim=True).clamp_min(1e-8)
 
 
 def sliced_wasserstein(a: torch.Tensor, b: torch.Tensor, gen: torch.Generator) -> float:

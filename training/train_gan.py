@@ -27,6 +27,7 @@ from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_check
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split  # noqa: E402
 from training.patch_discriminator import MultiScalePatchDiscriminator  # noqa: E402
+from training.patch_texture import PatchTextureLoss  # noqa: E402
 from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
 
 
@@ -88,6 +89,8 @@ def main() -> None:
     parser.add_argument("--pixel-discriminator", type=float, default=0.0,
                         help="weight of a pixel-space multi-scale PatchGAN in the generator's loss (0: none; it can "
                              "join a run mid-way and starts fresh)")
+    parser.add_argument("--patch-texture", type=float, default=0.0,
+                        help="weight of the patch texture loss (training/patch_texture.py) in the generator's loss (0: none)")
     parser.add_argument("--mapping-lr-scale", type=float, default=0.01,
                         help="the mapping network's learning rate relative to --lr (StyleGAN's 0.01: a faster mapping "
                              "folds many latents onto few w, a collapse)")
@@ -118,14 +121,17 @@ def main() -> None:
         opt_pixel_d = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
         parts.update(pixel_discriminator=pixel_discriminator, opt_pixel_d=opt_pixel_d)
     step, rng = load_checkpoint(ckpt, parts, rng)
+    patch_texture = PatchTextureLoss(data, seed=args.seed) if args.patch_texture > 0 else None
     if step == 0 and args.init:
         recipe.warm_start(generator, args.init)
         ema.load_state_dict(generator.state_dict())
     if step < args.steps:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
                            f"--mode-seeking-pairs {args.mode_seeking_pairs} --pixel-discriminator {args.pixel_discriminator} "
+                           f"--patch-texture {args.patch_texture} "
                            f"--mapping-lr-scale {args.mapping_lr_scale} "
-                           f"--seed {args.seed}")
+                           f"--seed {args.seed} (generator of {sum(p.numel() for p in generator.parameters()):,} "
+                           f"parameters)")
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
@@ -138,6 +144,10 @@ def main() -> None:
         if pixel_discriminator is not None:
             losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, opt_pixel_d, real, fake)
             loss_g = loss_g - args.pixel_discriminator * pixel_discriminator(fake).mean()
+        if patch_texture is not None:
+            texture = patch_texture(fake)
+            losses["patch_texture"] = texture.item()
+            loss_g = loss_g + args.patch_texture * texture
         opt_g.zero_grad(); loss_g.backward(); opt_g.step()
         with torch.no_grad():
             for p_ema, p in zip(ema.parameters(), generator.parameters()):
