@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from artstudio.nets.texture_transport import laplacian_pyramid, usable_depth
-from training.texture_distance import SMALLEST_LEVEL, normalised, random_patches
+from training.texture_distance import SMALLEST_LEVEL, normalised, normalised_patches, random_patches
 
 
 class PatchTextureLoss:
@@ -36,7 +36,7 @@ class PatchTextureLoss:
         patches and the bank's quantiles at the same ranks, on fresh random directions each call."""
         distances = []
         for level, bank in zip(laplacian_pyramid(images, self.depth), self.banks):
-            patches = normalised(random_patches(level, patches_per_image, None)).flatten(1)
+            patches = normalised_patches(level, patches_per_image, None)
             unit = F.normalize(torch.randn(patches.shape[1], directions), dim=0)
             reference = (bank[torch.randint(len(bank), (bank_sample,))] @ unit).sort(0).values
             ranks = ((torch.arange(len(patches)) + 0.5) * bank_sample / len(patches)).long()

@@ -19,7 +19,7 @@ DIRECTIONS = 512
 SMALLEST_LEVEL = 16
 
 
-def _patches(level: torch.Tensor, count: int, gen: torch.Generator | None) -> torch.Tensor:
+def normalised_patches(level: torch.Tensor, count: int, gen: torch.Generator | None) -> torch.Tensor:
     """`count` random 7x7 patches from each picture of one level (N, 3, H, W), as (N * count, 3 * 49)
     vectors, the whole set normalised per channel."""
     return normalised(random_patches(level, count, gen)).flatten(1)
@@ -57,7 +57,8 @@ def texture_distance_by_level(image: torch.Tensor, reference: torch.Tensor, seed
     gen = torch.Generator().manual_seed(seed)
     depth = usable_depth(min(min(image.shape[2:]), min(reference.shape[2:])), math.inf, SMALLEST_LEVEL)
     levels_a, levels_b = laplacian_pyramid(image.float(), depth), laplacian_pyramid(reference.float(), depth)
-    return [1000 * sliced_wasserstein(_patches(a, patches_per_image, gen), _patches(b, patches_per_image, gen), gen)
+    return [1000 * sliced_wasserstein(normalised_patches(a, patches_per_image, gen),
+                                      normalised_patches(b, patches_per_image, gen), gen)
             for a, b in zip(levels_a, levels_b)]
 
 

@@ -121,7 +121,7 @@ def main() -> None:
         opt_pixel_d = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
         parts.update(pixel_discriminator=pixel_discriminator, opt_pixel_d=opt_pixel_d)
     step, rng = load_checkpoint(ckpt, parts, rng)
-    patch_texture = PatchTextureLoss(data, seed=args.seed) if args.patch_texture > 0 else None
+    patch_texture = PatchTextureLoss(data, seed=args.seed) if args.patch_texture > 0 and step < args.steps else None
     if step == 0 and args.init:
         recipe.warm_start(generator, args.init)
         ema.load_state_dict(generator.state_dict())
