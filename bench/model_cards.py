@@ -241,10 +241,14 @@ def gan_card(entry: dict, directions: dict | None) -> str:
                   "(the recipe names them by sha256) with a fresh discriminator") if warm else ""
     return f"""### Painting generator
 
-A mapping network (z to w, 256-d) and a w-modulated convolutional generator up to 64 px with a
-final bilinear upsample and convolution to 128 px (3.2 M parameters), trained adversarially against
-a projected discriminator (frozen EfficientNet-Lite0 features, random channel mixing, DiffAugment)
-with hinge loss and a small mode-seeking term; the shipped weights are the EMA of the generator. The
+A mapping network (z to w, 256-d) and a w-modulated convolutional generator up to 64 px; at 128 px
+a bilinear upsample turned to RGB carries colour and form and a narrow 16-channel modulated block adds
+the finest brush marks (3.2 M parameters). Trained adversarially against a projected discriminator
+(frozen EfficientNet-Lite0 features, random channel mixing, DiffAugment) with hinge loss, a small
+mode-seeking term and, in the last leg, a patch texture loss (`training/patch_texture.py`: sliced
+Wasserstein distance from the batch's Laplacian-pyramid patches to a bank of real paintings'
+patches, the same kind of measure as the pixel statistics below, so judge those by the grid too);
+the shipped weights are the EMA of the generator. The
 mapping network learns at 0.01 of the base rate (StyleGAN's setting): at the full rate it folded the
 latents onto about 7 effective directions of w (87 at initialisation; the training log prints this
 effective rank) and whole pictures repeated across seeds. Trained on the 10,262-painting
