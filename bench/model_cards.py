@@ -248,8 +248,8 @@ the finest brush marks (3.2 M parameters). Trained adversarially against a proje
 mode-seeking term and, in the last leg, a patch texture loss (`training/patch_texture.py`: sliced
 Wasserstein distance from the batch's Laplacian-pyramid patches to a bank of real paintings'
 patches, the same kind of measure as the pixel statistics below, so judge those by the grid too);
-the shipped weights are the EMA of the generator. The
-mapping network learns at 0.01 of the base rate (StyleGAN's setting): at the full rate it folded the
+the shipped weights are the EMA of the generator. The mapping network learns at 0.01 of the base
+rate (StyleGAN's setting): at the full rate it folded the
 latents onto about 7 effective directions of w (87 at initialisation; the training log prints this
 effective rank) and whole pictures repeated across seeds. Trained on the 10,262-painting
 train split of `impressionism-128` for {m['train_steps']:,} steps ({m['images_seen']:,} images seen){warm_start}.
