@@ -102,7 +102,7 @@ def cmd_items(args: argparse.Namespace, run: Run) -> None:
 
 
 TASK_HELP = {"classify": "art movements of paintings", "stylize": "transfer a style onto pictures",
-             "inpaint": "fill masked regions", "restore": "clean noise and JPEG blocks out of pictures, or enlarge them"}
+             "inpaint": "fill masked regions", "restore": "clean noise, JPEG blocks and blur out of pictures, enlarge them, or both"}
 
 
 def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
@@ -122,9 +122,12 @@ def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
         p.add_argument("--method", choices=["network", "classical"], default="network",
                        help="the trained network (default: measures better) or the classical harmonic fill")
     elif command == "restore":
-        p.add_argument("--task", choices=["denoise", "upscale"], required=True)
-        p.add_argument("--scale", type=int, choices=[2, 4], default=4, help="upscale factor")
-        p.add_argument("--strength", type=float, default=1.0, help="denoise strength, 0 (none) to 1")
+        p.add_argument("--task", choices=["denoise", "upscale", "auto"], required=True,
+                       help="denoise: clean at the same size; upscale: enlarge a clean picture; "
+                            "auto: clean and enlarge in one pass (blur, noise, JPEG, small size)")
+        p.add_argument("--scale", type=int, choices=[1, 2, 4], default=4,
+                       help="enlargement: 2 or 4 for upscale, 1, 2 or 4 for auto (default 4)")
+        p.add_argument("--strength", type=float, default=1.0, help="cleaning strength, 0 (none) to 1")
         p.add_argument("--model", choices=["fast", "detailed"], default="fast",
                        help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 60x slower)")
 
@@ -188,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "restore" and not 0 <= args.strength <= 1:
         print("error: --strength must be between 0 and 1", file=sys.stderr)
+        return 1
+    if args.command == "restore" and args.task == "upscale" and args.scale == 1:
+        print("error: --task upscale needs --scale 2 or 4 (use --task denoise or auto to clean at the same size)",
+              file=sys.stderr)
         return 1
     if getattr(args, "out", None):
         args.out.mkdir(parents=True, exist_ok=True)

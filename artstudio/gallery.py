@@ -75,7 +75,7 @@ class Gallery:
         folder = self.folder(owner)
         folder.mkdir(parents=True, exist_ok=True)
         item_id = uuid.uuid4().hex[:12]
-        target = folder / f"{item_id}{picture.suffix.lower()}"
+        target = folder / f"{tab}-{time.strftime('%Y%m%d-%H%M%S')}-{item_id}{picture.suffix.lower()}"
         shutil.copyfile(picture, target)
         item = Item(item_id, target.name, tab, time.time(), target.stat().st_size, read_recipe(target))
         with self._lock:

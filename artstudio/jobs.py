@@ -129,8 +129,9 @@ def _inpaint(options: Namespace) -> Process:
 
 def _restore(options: Namespace) -> Process:
     from artstudio.models.restorer import RestoreJob
-    job = (RestoreJob(clean=options.strength) if options.task == "denoise"
-           else RestoreJob(scale=options.scale, upscaler=options.model))
+    job = {"denoise": RestoreJob(clean=options.strength),
+           "upscale": RestoreJob(scale=options.scale, upscaler=options.model),
+           "auto": RestoreJob(clean=options.strength, scale=options.scale, upscaler=options.model)}[options.task]
     restorer = registry.get("restorer")
 
     def process(path: Path, out_dir: Path) -> dict:
@@ -140,7 +141,7 @@ def _restore(options: Namespace) -> Process:
             result, ms = timed(restorer.restore, image, job)
         except (ImageError, ValueError) as err:
             raise named(path, err)
-        params = {"task": options.task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
+        params = {"task": job.task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
                   "input_size": list(image.size)}
         out = save_png(result, out_dir / f"{safe_stem(path)}.png",
                        make_recipe("restore", restorer.name, restorer.weights_for(job), params))

@@ -31,8 +31,9 @@ def set_max_output_mb(megabytes: float) -> None:
     _limits["max_bytes"] = int(megabytes * 2**20)
 
 
-def output_path(tab: str, suffix: str = ".png", folder: Path | None = None) -> Path:
-    """A fresh file path for `tab`; user file names never become paths."""
+def output_path(tab: str, suffix: str = ".png", folder: Path | None = None, what: str | None = None) -> Path:
+    """A fresh file path for `tab`, named after what it holds (`what`, default the tab) and when, e.g.
+    movements-20261206-130407-ad317124.csv; user file names never become paths."""
     root = folder or OUTPUT_DIR
     with _lock:
         _counter["made"] += 1
@@ -40,7 +41,7 @@ def output_path(tab: str, suffix: str = ".png", folder: Path | None = None) -> P
             prune(root)
     target = root / tab
     target.mkdir(parents=True, exist_ok=True)
-    return target / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}{suffix}"
+    return target / f"{what or tab}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
 def save_preview(image: Image.Image) -> str:

@@ -4,7 +4,7 @@ import gradio as gr
 from artstudio import __version__, presets
 from artstudio.models import registry
 from artstudio.tabs import classify, common, gallery, generate, inpaint, restore, stylize
-from artstudio.tabs.common import status_markdown
+from artstudio.tabs.common import keeps_screen, status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
 MODEL_GROUP = "model"      # one queue slot shared by every model call
@@ -15,19 +15,29 @@ SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
                 "restore": ["stylize", "inpaint", "classify"], "gallery": ["stylize", "inpaint", "restore", "classify"]}
 
 
+# A slider's number box applies a typed value when it loses focus; Enter should do the same.
+ENTER_COMMITS_SLIDER_BOX = """() => {
+  document.addEventListener('keydown', (event) => {
+    const box = event.target;
+    if (event.key === 'Enter' && box instanceof HTMLInputElement && box.type === 'number'
+        && box.closest('.block')?.querySelector('input[type=range]')) box.blur();
+  });
+}"""
+
+
 def model_concurrency() -> int:
     return 2 if registry.device().type == "cuda" else 1
 
 
 def _event(trigger, fn, inputs, outputs, api_name: str, **kwargs):
-    """A model-running event with an API name, through the shared model slot."""
-    return trigger(fn, inputs, outputs, api_name=api_name, concurrency_id=MODEL_GROUP,
+    """A model-running event with an API name, through the shared model slot; a refusal leaves the page as it was."""
+    return trigger(keeps_screen(fn), inputs, outputs, api_name=api_name, concurrency_id=MODEL_GROUP,
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
 def _model_step(trigger, fn, inputs, outputs, **kwargs):
     """A model-running UI event (dice, slider, reset, click, restore): private, same shared slot."""
-    return trigger(fn, inputs, outputs, api_visibility="private", concurrency_id=MODEL_GROUP,
+    return trigger(keeps_screen(fn), inputs, outputs, api_visibility="private", concurrency_id=MODEL_GROUP,
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
@@ -37,7 +47,7 @@ def classify_tab() -> dict:
     with gr.Tab("One painting"):
         with gr.Row():
             with gr.Column():
-                image = ImageUpload(label="Painting", sources=["upload", "clipboard"], elem_id="classify-image")
+                image = ImageUpload(label="Painting", elem_id="classify-image")
                 top_k = SliderInput(1, 11, value=5, step=1, label="Movements to show")
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
@@ -46,12 +56,13 @@ def classify_tab() -> dict:
                 opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
         state = gr.State()
         _event(button.click, classify.classify_image, [image, top_k, opacity], [labels, heat, state], "classify")
-        opacity.release(classify.update_overlay, [state, opacity], heat, api_visibility="private", queue=False)
+        opacity.release(keeps_screen(classify.update_overlay), [state, opacity], heat, api_visibility="private", queue=False)
     with gr.Tab("Many paintings"):
         files = gr.File(label="Images or a zip of images", file_count="multiple", type="filepath")
         batch_button = gr.Button("Classify all", variant="primary")
-        table = gr.Dataframe(headers=classify.BATCH_HEADERS, label="Results (click a header to sort)",
-                             interactive=False)
+        table = gr.Dataframe(headers=classify.BATCH_HEADERS, datatype=classify.BATCH_TYPES, wrap=True,
+                             label="Results (click a header to sort)", interactive=False, elem_id="classify-table",
+                             column_widths=["26%", "15%", "11%", "15%", "11%", "22%"])
         csv_file = gr.File(label="Download as CSV", interactive=False)
         _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
     with gr.Tab("Your own labels") as own_labels:
@@ -91,18 +102,20 @@ def custom_labels_tab() -> gr.Dropdown:
                 imported = gr.File(label="Import a .labels file", type="filepath")
     _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train")
     _event(run.click, classify.classify_custom, [image, chosen], result, "custom_classify")
-    rename.click(classify.rename_label_set, [chosen, new_name], chosen, api_visibility="private")
-    delete.click(classify.delete_label_set, chosen, chosen, api_visibility="private")
-    export.click(classify.export_label_set, chosen, exported, api_visibility="private")
-    imported.upload(classify.import_label_set, imported, chosen, api_visibility="private")
+    rename.click(keeps_screen(classify.rename_label_set), [chosen, new_name], [chosen, taught], api_visibility="private")
+    delete_confirmed = gr.Checkbox(visible=False)
+    delete.click(keeps_screen(classify.delete_label_set), [chosen, delete_confirmed], chosen, api_visibility="private",
+                 js="(name) => [name, confirm(`Delete the label set \"${name}\"? This cannot be undone.`)]")
+    export.click(keeps_screen(classify.export_label_set), chosen, exported, api_visibility="private")
+    imported.upload(keeps_screen(classify.import_label_set), imported, chosen, api_visibility="private")
     return chosen
 
 
 def style_slot(index: int, default: str) -> tuple:
     with gr.Row():
         choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}", scale=2)
-        upload = ImageUpload(label=f"Own style image {index}", height=120, scale=1, sources=["upload", "clipboard"])
-    weight = SliderInput(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}", visible=index > 1)
+        upload = ImageUpload(label=f"Own style image {index}", height=120, scale=1)
+    weight = SliderInput(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}")
     return choice, upload, weight
 
 
@@ -116,9 +129,9 @@ def stylize_tab() -> dict:
             content = ImageUpload(label="Content picture (drop an ArtStudio PNG to restore its settings)", height=300,
                                   elem_id="stylize-content")
             s1 = style_slot(1, captions[0])
-            gallery = gr.Gallery([(str(path), cap) for cap, path in presets.by_caption().items()],
-                                 label="Presets (click one to use it as style 1)", columns=6, height=130,
-                                 allow_preview=False)
+            gallery = gr.Gallery([(str(presets.FOLDER / file), artist) for file, (artist, _, _) in presets.PRESETS.items()],
+                                 label="Presets (click one to use it as style 1; the Style 1 list names each painting)",
+                                 columns=3, height=290, allow_preview=False, elem_id="stylize-presets")
             with gr.Accordion("Blend up to two more styles", open=False):
                 s2 = style_slot(2, stylize.NO_STYLE)
                 s3 = style_slot(3, stylize.NO_STYLE)
@@ -134,6 +147,8 @@ def stylize_tab() -> dict:
                 refine = gr.Button("Refine (detailed)")
                 cancel = gr.Button("Cancel refine", variant="stop")
             steps = SliderInput(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
+            refine_status = gr.Markdown(elem_id="stylize-refine-status")
+            refining = gr.State()
         with gr.Column():
             result = gr.Image(label="Result", type="filepath", interactive=False, format="png", elem_id="stylize-result")
             compare = gr.ImageSlider(label="Before / after", type="filepath", interactive=False)
@@ -142,12 +157,14 @@ def stylize_tab() -> dict:
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
     _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
-                          [result, compare, download], "stylize_detailed", show_progress_on=[compare])
-    cancel.click(None, None, None, cancels=[refine_event], api_visibility="private", queue=False)
+                          [result, compare, download, refine_status, refining], "stylize_detailed",
+                          show_progress_on=[refine_status])
+    cancel.click(keeps_screen(stylize.cancelled), refining, [result, compare, download, refine_status, refining],
+                 cancels=[refine_event], api_visibility="private", queue=False)
     gallery.select(stylize.preset_from_gallery, None, s1[0], api_visibility="private", queue=False)
     for choice, upload, _ in (s1, s2, s3):
         upload.upload(lambda: stylize.UPLOADED, None, choice, api_visibility="private", queue=False)
-    content.upload(stylize.restore_settings, content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
+    content.upload(keeps_screen(stylize.restore_settings), content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
                    api_visibility="private", queue=False)
     content.change(stylize.region_background, content, region, api_visibility="private", queue=False)
     return {"input": content, "result": result, "sends": sends,
@@ -173,7 +190,7 @@ def inpaint_tab() -> dict:
             mask_file = gr.File(label="Download the mask", interactive=False)
             sends = send_buttons("inpaint")
     _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
-    again.click(inpaint.continue_editing, result, editor, api_visibility="private")
+    again.click(keeps_screen(inpaint.continue_editing), result, editor, api_visibility="private", queue=False)
     return {"input": editor, "result": result, "sends": sends, "reopen": (inpaint.reopen, [editor, mask_upload, method])}
 
 
@@ -188,7 +205,8 @@ def generate_tab() -> dict:
             with gr.Row():
                 seed = NumberInput(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
                 dice = gr.Button("Random seed", scale=0)
-            truncation = SliderInput(0, 1, value=generate.DEFAULT_TRUNCATION, step=0.05, label="Truncation (lower = more typical)")
+            truncation = SliderInput(0, 1, value=generate.DEFAULT_TRUNCATION, step=0.05,
+                                     label="Truncation (lower = more typical; re-renders the painting)")
             button = gr.Button("Generate", variant="primary")
             sliders = [SliderInput(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
                                  label=name.capitalize()) for name in names]
@@ -224,6 +242,9 @@ def generate_tab() -> dict:
     _model_step(dice.click(generate.roll_dice, None, seed, api_visibility="private", queue=False).then,
                 paint, [seed, truncation, *sliders], outputs)
     _model_step(keep.click, generate.with_named_sliders(generate.keep_current, names), [state, *sliders], outputs)
+    _model_step(seed.submit, paint, [seed, truncation, *sliders], outputs)
+    _model_step(truncation.release, generate.retruncate, [state, truncation, *sliders], outputs,
+                trigger_mode="always_last")
     for slider in sliders:
         _model_step(slider.release, generate.render_state, [state, *sliders], outputs, trigger_mode="always_last")
     api_sliders, api_edit = gr.JSON(visible=False), gr.Button(visible=False)
@@ -262,7 +283,7 @@ def restore_tab() -> dict:
     run = _event(go.click, restore.restore, [picture, task, strength, upscaler], [result, compare, zoom, download],
                  "restore", show_progress_on=[result])
     cancel.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
-    result.select(restore.zoom_at, [picture, result], zoom, api_visibility="private", queue=False)
+    result.select(keeps_screen(restore.zoom_at), [picture, result], zoom, api_visibility="private", queue=False)
     return {"input": picture, "result": result, "sends": sends,
             "reopen": (restore.reopen, [picture, task, strength, upscaler])}
 
@@ -291,8 +312,8 @@ def gallery_tab() -> dict:
     view, detail = [pictures, ids], [large, recipe, download, selected]
     refresh.click(gallery.show, None, view, api_visibility="private", queue=False)
     pictures.select(gallery.select, ids, detail, api_visibility="private", queue=False)
-    delete.click(gallery.delete_selected, selected, view + detail, api_visibility="private", queue=False)
-    clear.click(gallery.clear_all, confirmed, view + detail, api_visibility="private", queue=False,
+    delete.click(keeps_screen(gallery.delete_selected), selected, view + detail, api_visibility="private", queue=False)
+    clear.click(keeps_screen(gallery.clear_all), confirmed, view + detail, api_visibility="private", queue=False,
                 js="() => confirm('Remove every picture from your gallery? This cannot be undone.')")
     gr.api(gallery.history, api_name="history", queue=False)
     gr.api(gallery.history_delete, api_name="history_delete", queue=False)
@@ -310,8 +331,15 @@ def wire_sends(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
     """Each "Send to" button puts its tab's result into the target tab's input and switches to it."""
     for source, part in parts.items():
         for target, button in part["sends"].items():
-            button.click(send_to(target), part["result"], [parts[target]["input"], tabs], api_visibility="private",
-                         queue=False)
+            button.click(keeps_screen(send_to(target)), part["result"], [parts[target]["input"], tabs],
+                         api_visibility="private", queue=False).success(None, js=scroll_to(parts[target]["input"]))
+
+
+def scroll_to(component: gr.components.Component) -> str:
+    """Browser code bringing `component` on screen once the new tab has drawn (on a phone the page would
+    otherwise stay scrolled where the button was, far below the input that just received the picture)."""
+    return (f"() => setTimeout(() => document.getElementById('{component.elem_id}')"
+            "?.scrollIntoView({block: 'start', behavior: 'instant'}), 250)")
 
 
 def send_to(target: str):
@@ -323,7 +351,7 @@ def send_to(target: str):
 def wire_reopen(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
     """The gallery's drop zone: switch to the tab that made the picture, then each tab restores its own."""
     opened_path = gr.State()
-    opened = parts["gallery"]["opener"].upload(gallery.open_picture, parts["gallery"]["opener"], [tabs, opened_path],
+    opened = parts["gallery"]["opener"].upload(keeps_screen(gallery.open_picture), parts["gallery"]["opener"], [tabs, opened_path],
                                                api_visibility="private", queue=False)
     for part in parts.values():
         if "reopen" in part:
@@ -345,6 +373,7 @@ def build_app() -> gr.Blocks:
                     tab.select(gallery.show, None, parts[tab_id]["view"], api_visibility="private", queue=False)
         wire_sends(tabs, parts)
         wire_reopen(tabs, parts)
+        app.load(None, js=ENTER_COMMITS_SLIDER_BOX, api_visibility="private", queue=False)
         app.load(gallery.show, None, parts["gallery"]["view"], js=gallery.OWNER_COOKIE_JS, api_visibility="private",
                  queue=False)
     return app.queue(max_size=16, default_concurrency_limit=model_concurrency())

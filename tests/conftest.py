@@ -70,13 +70,15 @@ def tiny_data(tmp_path_factory) -> Path:
 
 
 def run_training(script: str, data: Path, tmp_path: Path, *extra: str) -> Path:
-    """Run a training script for two steps on `data`; returns the weights folder it wrote."""
+    """Run a training script (a file, or a module name such as training.train_blind_restore) for two steps
+    on `data`; returns the weights folder it wrote."""
     import subprocess
     import sys
     weights_dir = tmp_path / "weights"
     env = dict(os.environ, ARTSTUDIO_DATA=str(data))
     root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, f"training/{script}", "--steps", "2", "--threads", "2",
+    command = [f"training/{script}"] if script.endswith(".py") else ["-m", script]
+    result = subprocess.run([sys.executable, *command, "--steps", "2", "--threads", "2",
                              "--run-dir", str(tmp_path / "run"), "--weights-dir", str(weights_dir), *extra],
                             cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]

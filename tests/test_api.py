@@ -1,4 +1,6 @@
 """The app launched in-process, every endpoint called through gradio_client as a script would."""
+from pathlib import Path
+
 import pytest
 from gradio_client import handle_file
 from PIL import Image, ImageDraw
@@ -27,8 +29,8 @@ def test_classify_batch(client, tmp_path):
     bad.write_text("no")
     table, csv_path = client.predict([handle_file(UKIYO_E), handle_file(str(bad))], api_name="/classify_batch")
     rows = table["data"]
-    assert rows[0][1] == "Ukiyo-e" and "not an image" in rows[1][3]
-    assert open(csv_path).read().startswith("file,top movement")
+    assert rows[0][1] == "Ukiyo-e" and "not an image" in rows[1][5] and rows[1][2] is None
+    assert open(csv_path).read().startswith("file,top movement") and Path(csv_path).name.startswith("movements-")
 
 
 @needs_weights("style_decoder.pt")

@@ -52,10 +52,12 @@ def test_inpaint_in_browser(tmp_path):
 
 
 @needs_weights("restore_upscale_x4.pt")
-@needs_weights("restore_denoise.pt")
+@needs_weights("restore_blind.pt")
 def test_restore_in_browser(tmp_path):
-    """Upload, clean and enlarge x2, click the result for a 1:1 look, download the full-size PNG."""
-    painting = FIXTURES / "hiroshige_prune-orchard-sun.jpg"
+    """Upload a JPEG-damaged small copy, clean and enlarge x2, click the result for a 1:1 look, download
+    the full-size PNG."""
+    painting = tmp_path / "web-copy.jpg"
+    Image.open(FIXTURES / "hiroshige_prune-orchard-sun.jpg").convert("RGB").resize((112, 112)).save(painting, quality=25)
     with running_app() as url, browser_page() as page:
         page.goto(url)
         page.get_by_role("tab", name="Restore").first.click()
@@ -75,7 +77,7 @@ def test_restore_in_browser(tmp_path):
 @needs_weights("painting_gan.pt")
 @needs_weights("style_decoder.pt")
 @needs_weights("restore_upscale_x4.pt")
-@needs_weights("restore_denoise.pt")
+@needs_weights("restore_blind.pt")
 def test_send_a_painting_from_tab_to_tab(tmp_path):
     """Generate -> send to Style transfer -> stylize -> send to Restore -> restore: no download, no upload."""
     with running_app() as url, browser_page() as page:
@@ -136,3 +138,70 @@ def test_gallery_keeps_a_chain_across_reload_and_restart_and_per_browser(tmp_pat
         with running_app() as restarted:
             page.goto(restarted)
             assert gallery_captions(page) == captions
+
+
+def error_pills(page) -> int:
+    """Gradio marks each output of a failed event with an "Error" status; a refusal should mark none."""
+    return page.get_by_text("Error", exact=True).count()
+
+
+@needs_weights("painting_gan.pt")
+def test_refusals_leave_the_generate_tab_as_it_was(tmp_path):
+    """Variations before any painting, then a plain JPEG on the recipe box and seed -5 after one: each says
+    why in a toast, and the painting, its downloads and the sliders stay on screen."""
+    with running_app() as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Generate").first.click()
+        page.get_by_role("button", name="Make variations").click()
+        page.get_by_text("Generate a painting first.").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Generate", exact=True).click()
+        painting = page.locator("#generate-painting img").first
+        painting.wait_for(timeout=120_000)
+        shown = painting.get_attribute("src")
+        page.locator("input[type=file]").nth(1).set_input_files(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
+        page.get_by_text("This image carries no ArtStudio painting recipe.").first.wait_for(timeout=30_000)
+        assert error_pills(page) == 0
+        assert painting.get_attribute("src") == shown
+        seed = page.get_by_label("Seed", exact=True)
+        seed.fill("-5")
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.get_by_text("Seed must be between 0 and 2147483647").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
+        assert error_pills(page) == 0 and painting.get_attribute("src") == shown
+        assert page.locator("#generate-painting img").count() == 1
+
+
+@needs_weights("style_decoder.pt")
+def test_refine_shows_its_progress_and_cancel_keeps_the_preview(tmp_path):
+    with running_app() as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Style transfer").first.click()
+        page.locator("#stylize-content input[type=file]").set_input_files(str(FIXTURES / "caravaggio_tooth-puller-1609.jpg"))
+        page.locator("#stylize-content img").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Refine (detailed)").click()
+        status = page.locator("#stylize-refine-status")
+        status.get_by_text("s left").wait_for(timeout=120_000)
+        assert "Refining: step 10 of 40" in status.inner_text()
+        page.get_by_role("button", name="Cancel refine").click()
+        status.get_by_text("Cancelled after").wait_for(timeout=30_000)
+        download(page.locator("a[download]").last, tmp_path / "cancelled.png")
+        page.screenshot(path=str(tmp_path / "cancelled-screen.png"), full_page=True)
+    recipe = Image.open(tmp_path / "cancelled.png").info["artstudio-recipe"]
+    assert '"cancelled_at"' in recipe and '"mode": "detailed"' in recipe
+
+
+@needs_weights("painting_gan.pt")
+def test_send_to_on_a_phone_scrolls_to_the_input(tmp_path):
+    with running_app() as url, browser_page(width=390, height=844) as page:
+        page.goto(url)
+        page.get_by_role("tab", name="Generate").first.click()
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.locator("#generate-painting img").first.wait_for(timeout=120_000)
+        page.locator("#send-generate-inpaint").scroll_into_view_if_needed()
+        page.locator("#send-generate-inpaint").click()
+        editor = page.locator("#inpaint-editor")
+        editor.locator("canvas").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(tmp_path / "phone-send.png"))
+        box, viewport = editor.bounding_box(), page.viewport_size
+        assert box["y"] < viewport["height"] and box["y"] + box["height"] > 0, box

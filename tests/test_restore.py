@@ -13,7 +13,7 @@ from artstudio.models.tiling import tiled
 from conftest import FIXTURES, needs_weights, run_training
 from test_cli import cli, json_lines
 
-needs_restorer = [needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt")]
+needs_restorer = [needs_weights("restore_blind.pt"), needs_weights("restore_upscale_x4.pt")]
 PAINTINGS = ["hiroshige_prune-orchard-sun.jpg", "alfred-sisley_by-the-loing-1885.jpg",
              "georges-seurat_port-en-bessin-the-semaphore-and-cliffs-1888.jpg"]
 
@@ -38,7 +38,7 @@ def apply(marks):
 
 @apply(needs_restorer)
 @pytest.mark.parametrize("job,factor", [(RestoreJob(clean=1.0), 1), (RestoreJob(scale=2), 2), (RestoreJob(scale=4), 4),
-                                        (RestoreJob(clean=0.5, scale=4), 4)])
+                                        (RestoreJob(clean=1.0, scale=2), 2), (RestoreJob(clean=0.5, scale=4), 4)])
 def test_output_sizes(restorer, scene, job, factor):
     image = scene.resize((97, 61))
     assert restorer.restore(image, job).size == (97 * factor, 61 * factor)
@@ -49,14 +49,32 @@ def test_strength_zero_returns_the_input(restorer, scene):
     assert restorer.restore(scene, RestoreJob(clean=0.0)).tobytes() == scene.tobytes()
 
 
+def test_one_pass_when_cleaning_with_the_fast_upscaler():
+    from artstudio.models.restorer import Restorer
+    assert Restorer.stages(RestoreJob(clean=1.0, scale=2)) == [("blind", 2)]
+    assert Restorer.stages(RestoreJob(clean=1.0)) == [("blind", 1)]
+    assert Restorer.stages(RestoreJob(scale=4)) == [("fast", 4)]
+    assert Restorer.stages(RestoreJob(clean=0.5, scale=4, upscaler="detailed")) == [("blind", 1), ("detailed", 4)]
+
+
+def test_damage_chain_is_reproducible(scene):
+    import random
+
+    from training.degradations import damage_chain
+    runs = [damage_chain(scene, 2, random.Random(7), torch.Generator().manual_seed(7)) for _ in range(2)]
+    other = damage_chain(scene, 2, random.Random(8), torch.Generator().manual_seed(8))
+    assert runs[0].shape == (3, 120, 160) and torch.equal(runs[0], runs[1]) and not torch.equal(runs[0], other)
+
+
 @apply(needs_restorer)
-@pytest.mark.parametrize("stage", ["denoiser", "upscaler"])
-def test_tiled_matches_untiled(restorer, stage):
-    net = getattr(restorer, stage)
+@pytest.mark.parametrize("stage,scale", [("blind", 1), ("blind", 2), ("blind", 4), ("upscaler", 4)])
+def test_tiled_matches_untiled(restorer, stage, scale):
+    net = restorer.upscaler if stage == "upscaler" else lambda t: restorer.blind(t, scale)
+    multiple = restorer.upscaler.multiple if stage == "upscaler" else restorer.blind.multiple
     x = to_tensor(Image.open(FIXTURES / PAINTINGS[1]).convert("RGB").resize((200, 152)))
     with torch.inference_mode():
         whole = net(x)
-        pieces = tiled(net, x, scale=whole.shape[2] // x.shape[2], tile=96, overlap=16, multiple=net.multiple)
+        pieces = tiled(net, x, scale=scale, tile=96, overlap=16, multiple=multiple)
     assert pieces.shape == whole.shape
     assert (pieces - whole).abs().mean().item() < 0.004 and (pieces - whole).abs().max().item() < 0.1
 
@@ -96,6 +114,27 @@ def test_cli_restore(tmp_path):
 
 
 @apply(needs_restorer)
+@pytest.mark.parametrize("scale", [1, 2, 4])
+def test_cli_auto_cleans_and_enlarges_in_one_call(tmp_path, scale):
+    from artstudio.recipe import read_recipe
+    painting = FIXTURES / PAINTINGS[1]
+    web_copy = tmp_path / "web.jpg"
+    Image.open(painting).convert("RGB").resize((112, 112), Image.BICUBIC).save(web_copy, quality=30)
+    result = cli("restore", web_copy, "--task", "auto", "--scale", str(scale), "--out", tmp_path / "out", "--json")
+    assert result.returncode == 0, result.stderr
+    (item,) = json_lines(result.stdout)
+    assert item["path"] == str(tmp_path / "out" / "web.png")
+    assert Image.open(item["path"]).size == (112 * scale, 112 * scale)
+    params = read_recipe(item["path"])["params"]
+    assert params["task"] == ("denoise" if scale == 1 else "auto") and params["scale"] == scale
+
+
+def test_cli_upscale_refuses_scale_one(tmp_path):
+    result = cli("restore", FIXTURES / PAINTINGS[0], "--task", "upscale", "--scale", "1", "--out", tmp_path)
+    assert result.returncode == 1 and "needs --scale 2 or 4" in result.stderr
+
+
+@apply(needs_restorer)
 def test_api_restore(client):
     result, compare, zoom, download = client.predict(handle_file(str(FIXTURES / PAINTINGS[0])), "Enlarge x4", 1.0,
                                                      "Fast (trained here)", api_name="/restore")
@@ -107,6 +146,15 @@ def test_api_restore(client):
 def test_training_smoke(tiny_data, tmp_path, task):
     weights = run_training("train_restore.py", tiny_data, tmp_path, "--task", task, "--batch", "2")
     assert (weights / ("restore_denoise.pt" if task == "denoise" else "restore_upscale_x4.pt")).exists()
+
+
+@apply([needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt")])
+def test_blind_training_smoke(tiny_data, tmp_path):
+    """Two steps warm-started from the shipped cleaner and enlarger, then the fp16 export and its recipe."""
+    from artstudio.weights import read_manifest
+    weights = run_training("training.train_blind_restore", tiny_data, tmp_path, "--batch", "2")
+    entry = read_manifest(weights)["restore_blind.pt"]
+    assert entry["metrics"]["train_steps"] == 2 and "restore_denoise.pt (sha256" in entry["recipe"]
 
 
 @apply(needs_restorer + [needs_weights("realesrgan_x4plus.pt")])

@@ -1,10 +1,11 @@
-"""Restoration: take noise and JPEG blocking out (blind), enlarge x2 or x4, or both in that order.
+"""Restoration: clean (noise, JPEG blocks, blur: blind), enlarge x2 or x4, or both in one pass.
 
+Cleaning, with or without enlarging, is one call of the blind restorer, trained on chains of real-world
+damage; a clean picture is enlarged by the plain x4 network (x2 halves its output with an area filter,
+sharper than a bicubic x2), or on request by the converted Real-ESRGAN x4plus ("detailed": about 60
+times slower, loaded on first use; it enlarges after the blind restorer has cleaned at x1).
 Every network runs over overlapping feathered tiles (artstudio/models/tiling.py), so any size works in
-bounded memory. Strength blends the cleaned picture with the input (0 returns the input exactly).
-x2 runs a x4 network and halves its output with an area filter (sharper than a bicubic x2).
-Enlarging uses the fast network trained here, or on request the converted Real-ESRGAN x4plus
-("detailed": about 60 times slower, loaded on first use).
+bounded memory. Strength blends the result with the input (bicubic-enlarged; 0 returns the input).
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,11 +16,11 @@ from PIL import Image
 
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.models.tiling import tile_steps
-from artstudio.nets.restore_nets import DenoiseUNet, UpscaleNet
+from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
 from artstudio.nets.rrdbnet import RRDBNet
 from artstudio.weights import WeightsError, load_into, verify, weights_sha
 
-DENOISE_FILE = "restore_denoise.pt"
+BLIND_FILE = "restore_blind.pt"
 UPSCALE_FILE = "restore_upscale_x4.pt"
 DETAILED_FILE = "realesrgan_x4plus.pt"
 UPSCALERS = ("fast", "detailed")
@@ -39,6 +40,11 @@ class RestoreJob:
     scale: int = 1
     upscaler: str = "fast"
 
+    @property
+    def task(self) -> str:
+        """The CLI's name for the job, as recipes record it: denoise, upscale or auto (both)."""
+        return "denoise" if self.scale == 1 else "upscale" if self.clean == 0 else "auto"
+
     def validate(self, size: tuple[int, int]) -> None:
         if not 0 <= self.clean <= 1:
             raise ValueError(f"Strength must be between 0 and 1; got {self.clean}.")
@@ -52,12 +58,12 @@ class RestoreJob:
 
 
 class Restorer:
-    name = "restore-unet+upscale-x4"
-    files = (DENOISE_FILE, UPSCALE_FILE)    # checked by registry.availability
+    name = "restore-blind+upscale-x4"
+    files = (BLIND_FILE, UPSCALE_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
-        self.denoiser = load_into(DenoiseUNet(), DENOISE_FILE, device).to(memory_format=torch.channels_last)
+        self.blind = load_into(BlindRestorer(), BLIND_FILE, device).to(memory_format=torch.channels_last)
         self.upscaler = load_into(UpscaleNet(), UPSCALE_FILE, device).to(memory_format=torch.channels_last)
 
     @staticmethod
@@ -73,13 +79,22 @@ class Restorer:
     def detailed(self) -> RRDBNet:
         return load_into(RRDBNet(), DETAILED_FILE, self.device).to(memory_format=torch.channels_last)
 
-    def _run(self, stage: str, x: torch.Tensor, upscaler: str) -> Iterator[tuple[int, int, torch.Tensor | None]]:
-        if stage == "clean":
-            net, scale, tile = self.denoiser, 1, CLEAN_TILE
-        elif upscaler == "detailed":
-            net, scale, tile = self.detailed, 4, DETAILED_TILE
+    @staticmethod
+    def stages(job: RestoreJob) -> list[tuple[str, int]]:
+        """(network, scale) in the order they run: "blind" cleans and enlarges in one pass, unless the
+        detailed upscaler enlarges after it; "fast" and "detailed" enlarge x4 (x2 halves that)."""
+        if job.clean > 0 and (job.scale == 1 or job.upscaler == "fast"):
+            return [("blind", job.scale)]
+        stages = [("blind", 1)] if job.clean > 0 else []
+        return stages + ([(job.upscaler, 4)] if job.scale > 1 else [])
+
+    def _run(self, stage: str, scale: int, x: torch.Tensor) -> Iterator[tuple[int, int, torch.Tensor | None]]:
+        if stage == "blind":
+            net, tile = (lambda t: self.blind(t, scale)), CLEAN_TILE if scale == 1 else ENLARGE_TILE
+            multiple = self.blind.multiple
         else:
-            net, scale, tile = self.upscaler, 4, ENLARGE_TILE
+            net, tile = (self.detailed, DETAILED_TILE) if stage == "detailed" else (self.upscaler, ENLARGE_TILE)
+            multiple = net.multiple
 
         def network(t: torch.Tensor) -> torch.Tensor:
             # no_grad per tile, not around the generator: Gradio resumes generators on other threads,
@@ -87,7 +102,7 @@ class Restorer:
             with torch.no_grad():
                 return net(t.to(self.device).contiguous(memory_format=torch.channels_last))
 
-        yield from tile_steps(network, x, scale=scale, tile=tile, overlap=OVERLAP, multiple=net.multiple)
+        yield from tile_steps(network, x, scale=scale, tile=tile, overlap=OVERLAP, multiple=multiple)
 
     def steps(self, image: Image.Image, job: RestoreJob) -> Iterator[tuple[float, Image.Image | None]]:
         """Yields (fraction done, None) as tiles finish, then (1.0, the restored picture)."""
@@ -96,13 +111,14 @@ class Restorer:
         if missing:
             raise WeightsError(missing)
         x = to_tensor(image.convert("RGB"))
-        stages = [s for s in ("clean", "enlarge") if (s == "clean" and job.clean > 0) or (s == "enlarge" and job.scale > 1)]
-        for index, stage in enumerate(stages):
-            for done, total, result in self._run(stage, x, job.upscaler):
+        stages = self.stages(job)
+        for index, (stage, scale) in enumerate(stages):
+            for done, total, result in self._run(stage, scale, x):
                 if result is None:
                     yield (index + done / total) / len(stages), None
-            if stage == "clean":
-                x = x + job.clean * (result.clamp(0, 1) - x)
+            if stage == "blind":
+                base = x if scale == 1 else torch.nn.functional.interpolate(x, scale_factor=scale, mode="bicubic")
+                x = (base + job.clean * (result.clamp(0, 1) - base)).clamp(0, 1)
             else:
                 x = result.clamp(0, 1)
                 if job.scale == 2:
@@ -111,10 +127,8 @@ class Restorer:
 
     def weights_for(self, job: RestoreJob) -> str:
         """The sha256 of each weights file a job uses, for its recipe."""
-        used = [("clean", DENOISE_FILE)] if job.clean > 0 else []
-        if job.scale > 1:
-            used.append(("enlarge", DETAILED_FILE if job.upscaler == "detailed" else UPSCALE_FILE))
-        return " ".join(f"{stage}:{weights_sha(file)}" for stage, file in used)
+        files = {"blind": BLIND_FILE, "fast": UPSCALE_FILE, "detailed": DETAILED_FILE}
+        return " ".join(f"{stage}:{weights_sha(files[stage])}" for stage, _ in self.stages(job))
 
     def restore(self, image: Image.Image, job: RestoreJob) -> Image.Image:
         for _, result in self.steps(image, job):

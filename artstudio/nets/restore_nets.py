@@ -7,6 +7,11 @@ image under two seconds on two cores while its three levels see a wide context (
 UpscaleNet is SRVGGNetCompact's shape (Real-ESRGAN's compact model): plain 3x3 convolutions with
 PReLU at the input's resolution, a pixel-shuffle to x4 at the end, and the nearest-upscaled input
 added back, so the body only learns the missing detail.
+
+BlindRestorer chains the two into one network for pictures with several damages at once (blur,
+resampling, noise, JPEG, twice over): a cleaner at the input's size, then the enlarger's body with
+a x4 tail or a x2 tail (x1 has a cleaner of its own). Trained end to end on random damage chains, so the cleaner learns what the
+enlarger needs rather than a single clean damage.
 """
 import torch
 from torch import nn
@@ -66,3 +71,39 @@ class UpscaleNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.body(x) + nn.functional.interpolate(x, scale_factor=self.scale, mode="nearest")
+
+
+class BlindRestorer(nn.Module):
+    """RGB in [0, 1] (sides multiples of 8) -> cleaned RGB at 1, 2 or 4 times the size, in one call.
+
+    Cleaning for its own sake (x1) and cleaning before enlarging want different things (the second
+    learns to prepare detail for the enlarger, not to be looked at), so each has its own cleaner."""
+
+    multiple = 8
+    scales = (1, 2, 4)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cleaner = DenoiseUNet()
+        self.pre_cleaner = DenoiseUNet()
+        self.enlarger = UpscaleNet(scale=4)
+        self.to_x2 = nn.Sequential(nn.Conv2d(self.enlarger.body[-2].in_channels, 12, 3, padding=1), nn.PixelShuffle(2))
+
+    def forward(self, x: torch.Tensor, scale: int = 1) -> torch.Tensor:
+        if scale == 1:
+            return self.cleaner(x)
+        x = self.pre_cleaner(x)
+        if scale == 4:
+            return self.enlarger(x)
+        features = self.enlarger.body[:-2](x)
+        return self.to_x2(features) + nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+
+    @torch.no_grad()
+    def x2_tail_from_x4(self) -> None:
+        """Set the x2 tail to the x4 tail followed by a 2x2 area reduction (exact, as both are linear),
+        so a warm start's x2 begins as its x4 halved."""
+        x4 = self.enlarger.body[-2]
+        weight = x4.weight.view(3, 2, 2, 2, 2, *x4.weight.shape[1:])    # (colour, a, i, b, j, in, kh, kw)
+        bias = x4.bias.view(3, 2, 2, 2, 2)
+        self.to_x2[0].weight.copy_(weight.mean(dim=(2, 4)).reshape(12, *x4.weight.shape[1:]))
+        self.to_x2[0].bias.copy_(bias.mean(dim=(2, 4)).reshape(12))

@@ -18,7 +18,8 @@ from artstudio.tabs.common import load_upload, model, number, show_notes
 MAX_BATCH = 200
 MAX_EXAMPLES = 400
 BATCH_PIXELS = 1024 * 1024      # the classifier sees 224 px: batch images are read no larger than this
-BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence"]
+BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence", "error"]
+BATCH_TYPES = ["str", "str", "number", "str", "number", "str"]
 
 
 def heat_colours(heat: Image.Image) -> Image.Image:
@@ -100,12 +101,12 @@ def classify_batch(files: list[str] | None, progress=gr.Progress()):
     progress(0, desc="Classifying")
     for done, (name, item) in enumerate(_batch_images(paths), start=1):
         if isinstance(item, str):
-            rows.append([name, "(not classified)", 0.0, item, 0.0])
+            rows.append([name, "", None, "", None, item])
         else:
             (first, p1), (second, p2) = classifier.top(item, 2)
-            rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4)])
+            rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4), ""])
         progress(done / max(total, 1), desc="Classifying")
-    csv_path = output_path("classify", ".csv")
+    csv_path = output_path("classify", ".csv", what="movements")
     with open(csv_path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(BATCH_HEADERS)
@@ -169,14 +170,18 @@ def classify_custom(path: str | None, set_name: str | None):
 
 
 def rename_label_set(set_name: str | None, new_name: str):
+    """(the label set list with the new name chosen, a note that says so)."""
     try:
         renamed = LabelStore().rename(set_name or "", new_name or "", EMBEDDING_DIM)
     except LabelSetError as err:
         raise gr.Error(str(err))
-    return gr.update(choices=label_set_names(), value=renamed.name)
+    return gr.update(choices=label_set_names(), value=renamed.name), f"Renamed {set_name} to **{renamed.name}**."
 
 
-def delete_label_set(set_name: str | None):
+def delete_label_set(set_name: str | None, confirmed: bool = True):
+    """Delete a label set once the page's confirm dialog said yes."""
+    if confirmed is not True:
+        return gr.skip()
     try:
         LabelStore().delete(set_name or "")
     except LabelSetError as err:

@@ -1,9 +1,13 @@
 """Helpers every tab handler uses: the image door with UI-friendly errors, model access, notes,
 checked parameters and painted masks."""
+import functools
+import inspect
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
+from gradio.context import LocalContext
 from PIL import Image
 
 from artstudio.imageio import MAX_PIXELS, ImageError, LoadedImage, open_image
@@ -23,14 +27,19 @@ def load_upload(path: str | Path | None, what: str = "an image", keep_alpha: boo
         raise gr.Error(str(err))
 
 
+def plain(value: float) -> str:
+    """A limit as people write it: 2147483647, 0.5 (never 2.14748e+09)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def number(value, label: str, low: float, high: float, *, integer: bool = False) -> float | int:
     """A parameter from the UI or the API as a finite number in [low, high], or a clear gr.Error."""
     try:
         result = float(value)
     except (TypeError, ValueError):
-        raise gr.Error(f"{label} must be a number between {low:g} and {high:g}, not {value!r}.")
+        raise gr.Error(f"{label} must be a number between {plain(low)} and {plain(high)}, not {value!r}.")
     if not math.isfinite(result) or not low <= result <= high:
-        raise gr.Error(f"{label} must be between {low:g} and {high:g}; got {value!r}.")
+        raise gr.Error(f"{label} must be between {plain(low)} and {plain(high)}; got {value!r}.")
     if integer:
         if result != int(result):
             raise gr.Error(f"{label} must be a whole number; got {value!r}.")
@@ -84,3 +93,38 @@ def picture_for(path: str | list | None, editor: bool = False):
     if not path:
         raise gr.Error("There is no result to send yet.")
     return {"background": path, "layers": [], "composite": path} if editor else path
+
+
+def from_browser() -> bool:
+    """True while handling a call from the page itself, which marks its calls with the header
+    x-gradio-user: app (gradio_client's say api). The request is the one Gradio sets for the running handler."""
+    headers = getattr(LocalContext.request.get(None), "headers", None)
+    return headers is not None and headers.get("x-gradio-user") == "app"
+
+
+def keeps_screen(fn: Callable) -> Callable:
+    """`fn` as an event handler whose refusals (gr.Error) leave the page as it was: in the browser the
+    message becomes a warning toast and every output is skipped, where an error would turn each output
+    into an "Error" pill and hide what the artist had. API callers still get the error."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def stream(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error as err:
+                if not from_browser():
+                    raise
+                gr.Warning(err.message)
+                yield gr.skip()
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error as err:
+            if not from_browser():
+                raise
+            gr.Warning(err.message)
+            return gr.skip()
+    return call

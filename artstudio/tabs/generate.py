@@ -71,6 +71,16 @@ def render_state(state: dict | None, *slider_values):
     return _render(state, slider_values, PREVIEWS)
 
 
+def retruncate(state: dict | None, truncation: float, *slider_values):
+    """Moving Truncation re-renders the current painting's seed at the new truncation (a preview, as a
+    slider drag is); before any painting exists there is nothing to re-render."""
+    if not state:
+        return gr.skip(), gr.skip(), gr.skip()
+    truncation = number(truncation, "Truncation", 0, 1)
+    new_state = dict(state, truncation=truncation, w=model("generator").latent(state["seed"], truncation).tolist())
+    return _render(new_state, slider_values, PREVIEWS)
+
+
 def with_named_sliders(fn: Callable, names: list[str]) -> Callable:
     """`fn(*leading, *slider_values, request=...)` as a function with one named parameter per slider.
 

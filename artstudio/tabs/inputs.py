@@ -65,17 +65,13 @@ class ImageEditorUpload(gr.ImageEditor):
         return unopened_path(file, self.GRADIO_CACHE)
 
 
-def checked_number(payload, label: str | None, minimum: float | None, maximum: float | None) -> float | None:
-    """A numeric payload within bounds, or a gr.Error that names the field."""
+def checked_number(payload, label: str | None) -> float | None:
+    """A numeric payload, or a gr.Error that names the field. The range is the handler's to check (with
+    tabs.common.number): a refusal there leaves the page as it was, one here would mark every output."""
     if payload is None:
         return None
-    name = label or "This value"
     if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
-        raise gr.Error(f"{name} must be a number, not {payload!r}.")
-    if minimum is not None and payload < minimum:
-        raise gr.Error(f"{name} must be at least {minimum:g}; got {payload!r}.")
-    if maximum is not None and payload > maximum:
-        raise gr.Error(f"{name} must be at most {maximum:g}; got {payload!r}.")
+        raise gr.Error(f"{label or 'This value'} must be a number, not {payload!r}.")
     return payload
 
 
@@ -83,11 +79,13 @@ class NumberInput(gr.Number):
     is_template = True     # Gradio draws it with its base class's front end
 
     def preprocess(self, payload):
-        return super().preprocess(checked_number(payload, self.label, self.minimum, self.maximum))
+        value = checked_number(payload, self.label)
+        return None if value is None else gr.Number.round_to_precision(value, self.precision)
 
 
 class SliderInput(gr.Slider):
     is_template = True     # Gradio draws it with its base class's front end
 
     def preprocess(self, payload):
-        return super().preprocess(checked_number(payload, self.label, self.minimum, self.maximum))
+        value = checked_number(payload, self.label)
+        return None if value is None else gr.Number.round_to_precision(value, self.precision)

@@ -1,4 +1,6 @@
 """Style transfer tab: fast result on click, detailed refinement with live preview and cancel."""
+import time
+
 import gradio as gr
 from PIL import Image
 
@@ -81,7 +83,10 @@ def stylize_fast(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_
 def stylize_detailed(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_STYLE, upload_2=None,
                      weight_2=1.0, style_3=NO_STYLE, upload_3=None, weight_3=1.0, strength=1.0, preserve_color=False,
                      size=512, steps=DETAILED_STEPS, region=None, request: gr.Request = None, progress=gr.Progress()):
-    """Detailed mode: yields live previews every few steps, then (result, before/after, download)."""
+    """Detailed mode: yields live previews every few steps with a line saying "step k of n, about t s left",
+    then (result, before/after, download, line, progress state). The state (the last preview, the steps
+    done and the settings) lets Cancel offer the preview as a download (`cancelled`)."""
+    content_path = content
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
     steps = number(steps, "Refine steps", 10, 200, integer=True)
@@ -93,19 +98,34 @@ def stylize_detailed(content, style_1=None, upload_1=None, weight_1=1.0, style_2
     except ValueError as err:
         raise gr.Error(str(err))
     result = start
-    yield save_preview(start), gr.skip(), gr.skip()
+    began = time.perf_counter()
+    yield save_preview(start), gr.skip(), gr.skip(), f"Refining: step 0 of {steps}", gr.skip()
     for step, result in stylizer.refine_steps(content, styles, start, strength, size, steps,
                                               params["preserve_color"], mask):
         progress(step / steps, desc=f"Refining: step {step} of {steps}")
         if step < steps:
-            yield save_preview(result), gr.skip(), gr.skip()
+            left = (time.perf_counter() - began) / step * (steps - step)
+            preview = save_preview(result)
+            yield (preview, gr.skip(), gr.skip(), f"Refining: step {step} of {steps}, about {left:.0f} s left",
+                   {"preview": preview, "content": content_path, "params": dict(params, steps=step), "of": steps})
     params["steps"] = steps
-    yield _save(result, content, "detailed", params, request)
+    yield *_save(result, content, "detailed", params, request), f"Refined: {steps} steps.", None
+
+
+def cancelled(state: dict | None, request: gr.Request = None):
+    """Cancel refine: the last preview becomes the result, saved with its recipe (the steps done)."""
+    if not state:
+        return gr.skip(), gr.skip(), gr.skip(), "Cancelled before the first preview: nothing to keep.", None
+    content = load_upload(state["content"], "the content picture").image
+    preview = load_upload(state["preview"], "the last preview").image
+    done, total = state["params"]["steps"], state["of"]
+    saved = _save(preview, content, "detailed", dict(state["params"], cancelled_at=f"{done} of {total}"), request)
+    return *saved, f"Cancelled after {done} of {total} steps: the last preview is kept and below to download.", None
 
 
 def preset_from_gallery(evt: gr.SelectData) -> str:
-    """Clicking a preset in the gallery makes it style 1."""
-    return list(presets.by_caption())[evt.index]
+    """Clicking a preset in the gallery makes it style 1 (the gallery lists the presets in PRESETS order)."""
+    return presets.caption(list(presets.PRESETS)[evt.index])
 
 
 def region_background(path: str | None):

@@ -1,0 +1,154 @@
+"""Train the blind restorer (artstudio/nets/restore_nets.py BlindRestorer): clean and enlarge in one call.
+
+    python -m training.train_blind_restore [--steps 4000] [--batch 16] [--threads 2]
+
+Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (its x2 tail starts as the
+x4 tail halved), then trained end to end on random real-world damage chains (training/degradations.py
+damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
+enlarged by two; x1 steps are cheap). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
+batches mix three kinds equally:
+- the cleaner's old noise-and-JPEG damage, so sigma-25 denoising does not regress;
+- JPEG alone at quality 10-50;
+- the chain.
+15% of the x2 and x4 crops are a clean downscale, so plain enlargement stays sharp. Loss: L1.
+
+Every 250 steps the PSNR on fixed validation crops is logged per scale (with the bicubic of the input
+beside it) and a checkpoint written under the run folder. Running again with --steps at or below the
+checkpoint's step only exports the weights (fp16) and their manifest entry.
+"""
+import argparse
+import math
+import random
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from artstudio.nets.restore_nets import BlindRestorer
+from artstudio.weights import WEIGHTS_DIR, record_weights, sha256_of
+from training.common import ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up, standard_arguments
+from training.degradations import damage_chain, downscale, gaussian_noise, jpeg, noise_and_blocks, to_tensor
+from training.train_restore import load_pool, psnr, random_crop, source_paths
+
+WEIGHTS_FILE = "restore_blind.pt"
+SCALE_CYCLE = (2, 1, 2, 4, 2, 1)
+INPUT_SIDE = {1: 96, 2: 48, 4: 48}
+VALIDATION_CROPS = 24
+
+
+def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.Generator) -> torch.Tensor:
+    """The training input for one clean crop at one scale."""
+    if scale == 1:
+        kind = rng.randrange(3)
+        if kind == 0:
+            return noise_and_blocks(crop, rng, generator)
+        if kind == 1:
+            return to_tensor(jpeg(crop, rng.randint(10, 50)))
+    elif rng.random() < 0.15:
+        return downscale(crop, scale, rng, generator)
+    return damage_chain(crop, scale, rng, generator)
+
+
+def make_batch(pool: list[Image.Image], scale: int, count: int, rng: random.Random,
+               generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    side = INPUT_SIDE[scale] * scale
+    crops = [random_crop(rng.choice(pool), side, rng) for _ in range(count)]
+    return (torch.stack([damaged(c, scale, rng, generator) for c in crops]),
+            torch.stack([to_tensor(c) for c in crops]))
+
+
+def fixed_sets(pool: list[Image.Image]) -> dict[str, tuple[int, torch.Tensor, torch.Tensor]]:
+    """Validation crops, the same every run: each scale's training mix, and x1 sigma-25 noise and JPEG q20."""
+    sets = {}
+    for scale in (1, 2, 4):
+        sets[f"x{scale}"] = (scale, *make_batch(pool, scale, VALIDATION_CROPS, random.Random(1234 + scale),
+                                                torch.Generator().manual_seed(1234 + scale)))
+    rng, generator = random.Random(99), torch.Generator().manual_seed(99)
+    crops = [random_crop(rng.choice(pool), INPUT_SIDE[1], rng) for _ in range(VALIDATION_CROPS)]
+    clean = torch.stack([to_tensor(c) for c in crops])
+    sets["sigma25"] = (1, torch.stack([gaussian_noise(to_tensor(c), 25, generator) for c in crops]), clean)
+    sets["jpeg20"] = (1, torch.stack([to_tensor(jpeg(c, 20)) for c in crops]), clean)
+    return sets
+
+
+def validate(net: BlindRestorer, sets: dict) -> dict[str, float]:
+    with torch.no_grad():
+        scores = {name: psnr(net.eval()(inputs, scale), targets) for name, (scale, inputs, targets) in sets.items()}
+    net.train()
+    return scores
+
+
+def baselines(sets: dict) -> dict[str, float]:
+    return {name: psnr(F.interpolate(inputs, scale_factor=scale, mode="bicubic") if scale > 1 else inputs, targets)
+            for name, (scale, inputs, targets) in sets.items()}
+
+
+def warm_start(net: BlindRestorer) -> str:
+    """The shipped cleaner and x4 enlarger (weights/); returns the recipe words."""
+    words = []
+    for part, file in ((net.cleaner, "restore_denoise.pt"), (net.pre_cleaner, "restore_denoise.pt"),
+                       (net.enlarger, "restore_upscale_x4.pt")):
+        path = WEIGHTS_DIR / file
+        part.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()})
+        words.append(f"{file} (sha256 {sha256_of(path)[:12]})")
+    net.x2_tail_from_x4()
+    return "warm start from " + ", ".join(words) + " (both cleaners) and the x2 tail from the x4 tail"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    standard_arguments(parser, steps=4000, batch=16, lr=2e-4, run_dir="runs/blind_restore")
+    args = parser.parse_args()
+    rng = set_up(args)
+    generator = torch.Generator().manual_seed(args.seed)
+
+    pool = load_pool(source_paths(False, args.limit))
+    pools = {scale: [im for im in pool if min(im.size) >= INPUT_SIDE[scale] * scale] or pool for scale in (1, 2, 4)}
+    val_pool = load_pool(source_paths(True, args.limit)) or pool
+    sets = fixed_sets([im for im in val_pool if min(im.size) >= 192] or val_pool)
+    print(f"{len(pool)} training images ({len(pools[4])} large enough for x4), {len(val_pool)} validation images",
+          flush=True)
+
+    net = BlindRestorer()
+    recipe_log = RecipeLog()
+    recipe_log.init = warm_start(net)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
+    ckpt = args.run_dir / "last.pt"
+    step, rng = load_checkpoint(ckpt, parts, rng)
+    settings = f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --seed {args.seed}"
+    if step < args.steps:
+        recipe_log.start(step, settings)
+    reference = baselines(sets)
+    print("validation PSNR of the bicubic input: " + ", ".join(f"{k} {v:.2f}" for k, v in reference.items()), flush=True)
+    if step == 0:
+        print("at the warm start: " + ", ".join(f"{k} {v:.2f}" for k, v in validate(net, sets).items()), flush=True)
+    log = ProgressLog(every=20)
+    while step < args.steps:
+        for group in opt.param_groups:
+            group["lr"] = args.lr * 0.5 * (1 + math.cos(step / args.steps * math.pi))
+        scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
+        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator)
+        loss = (net(inputs, scale) - targets).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        log(step, l1=loss.item())
+        if step % 250 == 0 or step == args.steps:
+            scores = validate(net, sets)
+            print(f"step {step} validation PSNR " + ", ".join(f"{k} {v:.2f}" for k, v in scores.items()), flush=True)
+            save_checkpoint(ckpt, parts, step, rng)
+    scores = validate(net, sets)
+    record_weights(WEIGHTS_FILE, {k: v.half() for k, v in net.state_dict().items()},
+                   source="trained by training/train_blind_restore.py", licence="weights: project's own; "
+                   "trained partly on WikiArt images (non-commercial research terms) and BSDS500 (non-commercial)",
+                   data="../shared/data photos, wikiart-styles, impressionism-128 (train splits)",
+                   recipe=f"python -m training.train_blind_restore ({recipe_log})",
+                   metrics={"train_steps": step, **{f"validation_{k}_psnr_db": round(v, 3) for k, v in scores.items()},
+                            **{f"validation_{k}_bicubic_psnr_db": round(v, 3) for k, v in reference.items()}},
+                   weights_dir=args.weights_dir)
+
+
+if __name__ == "__main__":
+    main()
