@@ -4,7 +4,8 @@
 [--workers N] [--batch-size B]`. Ray Data's `map_batches` runs an actor pool; each actor loads the
 model once through the same model layer as the app (artstudio.jobs.prepare) and processes its
 batches, on a GPU when the cluster has one. DST gets the outputs (SRC's folders mirrored) and one
-results table, `results.parquet` and `results.csv` (input, output, labels, ms, error, node, hash).
+results table, `results.parquet` and `results.csv` (input, output, labels; for classify the top
+artist, its probability, whether it is a known artist, the year and its interval; ms, error, node, hash).
 
 Resumable: a rerun skips every input whose content hash already has a result without error and
 an existing output. Outputs are written under a name fixed by the input and atomically (temporary
@@ -25,7 +26,8 @@ import ray
 from artstudio.weights import sha256_of
 
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = ["input", "output", "labels", "ms", "error", "node", "hash"]
+COLUMNS = ["input", "output", "labels", "artist", "artist_prob", "artist_known", "year", "year_low", "year_high",
+           "ms", "error", "node", "hash"]
 
 
 def list_inputs(src: Path) -> list[tuple[Path, Path]]:
@@ -73,9 +75,20 @@ class Worker:
             except ItemError as err:
                 record, error = {}, str(err)
             rows.append({"input": item.input, "output": record.get("path", "") if self.writes_files else "",
-                         "labels": json.dumps(record["top"]) if "top" in record else "",
+                         "labels": json.dumps(record["top"]) if "top" in record else "", **attribution_columns(record),
                          "ms": float(record.get("ms", 0.0)), "error": error, "node": self.node, "hash": item.hash})
         return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def attribution_columns(record: dict) -> dict:
+    """A classify record's top artist and year as table columns (empty for other tasks, or without the head)."""
+    if "artists" not in record:
+        return {"artist": "", "artist_prob": None, "artist_known": None, "year": None, "year_low": None,
+                "year_high": None}
+    year = record["year"]
+    return {"artist": record["artists"][0]["label"], "artist_prob": record["artists"][0]["prob"],
+            "artist_known": record["artist_known"], "year": year["estimate"], "year_low": year["low"],
+            "year_high": year["high"]}
 
 
 def pending(inputs: list[tuple[Path, Path]], dst: Path, previous: pd.DataFrame) -> tuple[list[dict], int]:

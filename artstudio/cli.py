@@ -73,7 +73,13 @@ def cmd_generate(args: argparse.Namespace, run: Run) -> None:
 
 def human_line(command: str, path: str, record: dict) -> str:
     if command == "classify":
-        return f"{path}: " + ", ".join(f"{t['label']} {t['prob']:.1%}" for t in record["top"])
+        line = f"{path}: " + ", ".join(f"{t['label']} {t['prob']:.1%}" for t in record["top"])
+        if "artists" in record:
+            artist, year = record["artists"][0], record["year"]
+            known = "" if record["artist_known"] else " (probably none of the artists it knows)"
+            line += (f"; artist {artist['label']} {artist['prob']:.1%}{known}; "
+                     f"year about {year['estimate']} ({year['low']}-{year['high']})")
+        return line
     return f"{path} -> {record['path']} ({record['ms']:.0f} ms)"
 
 
@@ -101,7 +107,7 @@ def cmd_items(args: argparse.Namespace, run: Run) -> None:
         run.emit(record, human_line(args.command, path, record))
 
 
-TASK_HELP = {"classify": "art movements of paintings", "stylize": "transfer a style onto pictures",
+TASK_HELP = {"classify": "art movement, artist and year of paintings", "stylize": "transfer a style onto pictures",
              "inpaint": "fill masked regions", "restore": "clean noise, JPEG blocks and blur out of pictures, enlarge them, or both"}
 
 

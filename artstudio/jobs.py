@@ -53,11 +53,13 @@ def _classify(options: Namespace) -> Process:
             image = open_image(path).image
         except ImageError as err:
             raise named(path, err)
+        found = None
         if label_set is None:
-            top, ms = timed(classifier.top, image, options.top)
+            (top, found), ms = timed(classifier.analyse, image, options.top)
         else:
             top, ms = timed(classifier.top_custom, label_set, image, options.top)
-        return {"path": str(path), "top": [{"label": label, "prob": round(p, 6)} for label, p in top], "ms": ms}
+        record = {"path": str(path), "top": [{"label": label, "prob": round(p, 6)} for label, p in top], "ms": ms}
+        return record | (found.record() if found else {})
     return process
 
 

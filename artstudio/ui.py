@@ -42,8 +42,9 @@ def _model_step(trigger, fn, inputs, outputs, **kwargs):
 
 
 def classify_tab() -> dict:
-    gr.Markdown(status_markdown("classifier", "Which of 11 art movements is a painting closest to, and where "
-                                "in the picture does the evidence lie?"))
+    gr.Markdown(status_markdown("classifier", "Which of 11 art movements is a painting closest to, who of 86 "
+                                "artists painted it (or none of them), when, and where in the picture does the "
+                                "evidence lie?"))
     with gr.Tab("One painting"):
         with gr.Row():
             with gr.Column():
@@ -52,17 +53,24 @@ def classify_tab() -> dict:
                 button = gr.Button("Classify", variant="primary")
             with gr.Column():
                 labels = gr.Label(label="Closest movements")
-                heat = gr.Image(label="Heat map: regions behind the top movement", type="filepath", interactive=False)
+                artists = gr.Label(label="Closest artists", num_top_classes=5)
+                about = gr.Markdown(elem_id="classify-about")
+                heat_for = gr.Radio(list(classify.HEAT_TARGETS), value=classify.HEAT_TARGETS[0],
+                                    label="Heat map shows the evidence for")
+                heat = gr.Image(label="Heat map: the regions behind that answer", type="filepath", interactive=False)
                 opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
         state = gr.State()
-        _event(button.click, classify.classify_image, [image, top_k, opacity], [labels, heat, state], "classify")
-        opacity.release(keeps_screen(classify.update_overlay), [state, opacity], heat, api_visibility="private", queue=False)
+        _event(button.click, classify.classify_image, [image, top_k, opacity, heat_for],
+               [labels, artists, about, heat, state], "classify")
+        for control in (opacity.release, heat_for.change):
+            control(keeps_screen(classify.update_overlay), [state, opacity, heat_for], heat, api_visibility="private",
+                    queue=False)
     with gr.Tab("Many paintings"):
         files = gr.File(label="Images or a zip of images", file_count="multiple", type="filepath")
         batch_button = gr.Button("Classify all", variant="primary")
         table = gr.Dataframe(headers=classify.BATCH_HEADERS, datatype=classify.BATCH_TYPES, wrap=True,
                              label="Results (click a header to sort)", interactive=False, elem_id="classify-table",
-                             column_widths=["26%", "15%", "11%", "15%", "11%", "22%"])
+                             column_widths=["16%", "11%", "7%", "11%", "7%", "14%", "7%", "6%", "8%", "13%"])
         csv_file = gr.File(label="Download as CSV", interactive=False)
         _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
     with gr.Tab("Your own labels") as own_labels:
@@ -237,21 +245,22 @@ def generate_tab() -> dict:
         strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
         gif = gr.File(label="Animated GIF", interactive=False)
     outputs = [painting, downloads, state]
-    paint = generate.with_named_sliders(generate.new_painting, names)
-    _event(button.click, paint, [seed, truncation, *sliders], outputs, "generate")
+    named = {generate.slider_key(name): slider for name, slider in zip(names, sliders)}
+    _event(button.click, generate.new_painting, [seed, truncation], outputs, "generate", inputs_kwargs=named)
     _model_step(dice.click(generate.roll_dice, None, seed, api_visibility="private", queue=False).then,
-                paint, [seed, truncation, *sliders], outputs)
-    _model_step(keep.click, generate.with_named_sliders(generate.keep_current, names), [state, *sliders], outputs)
-    _model_step(seed.submit, paint, [seed, truncation, *sliders], outputs)
-    _model_step(truncation.release, generate.retruncate, [state, truncation, *sliders], outputs,
+                generate.new_painting, [seed, truncation], outputs, inputs_kwargs=named)
+    _model_step(seed.submit, generate.new_painting, [seed, truncation], outputs, inputs_kwargs=named)
+    _model_step(keep.click, generate.keep_current, [state], outputs, inputs_kwargs=named)
+    _model_step(truncation.release, generate.retruncate, [state, truncation], outputs, inputs_kwargs=named,
                 trigger_mode="always_last")
     for slider in sliders:
-        _model_step(slider.release, generate.render_state, [state, *sliders], outputs, trigger_mode="always_last")
+        _model_step(slider.release, generate.render_state, [state], outputs, inputs_kwargs=named,
+                    trigger_mode="always_last")
     api_sliders, api_edit = gr.JSON(visible=False), gr.Button(visible=False)
     _event(api_edit.click, generate.edit, [seed, truncation, api_sliders], outputs, "edit")
     _model_step(reset.click(generate.reset_sliders, None, sliders, api_visibility="private", queue=False).then,
-                generate.render_state, [state, *sliders], outputs)
-    _event(vary.click, generate.make_variations, [state, step, *sliders], [grid, variation_ws], "variations")
+                generate.render_state, [state], outputs, inputs_kwargs=named)
+    _event(vary.click, generate.make_variations, [state, step], [grid, variation_ws], "variations", inputs_kwargs=named)
     _model_step(grid.select, generate.pick_variation, [state, variation_ws], outputs + sliders)
     _event(blend_button.click, generate.blend, [seed_a, seed_b, truncation, frames], [strip, gif], "blend")
     _model_step(restore_from.upload, generate.restore_painting, restore_from, [seed, truncation, *sliders, *outputs])

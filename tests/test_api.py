@@ -1,11 +1,12 @@
 """The app launched in-process, every endpoint called through gradio_client as a script would."""
+import re
 from pathlib import Path
 
 import pytest
 from gradio_client import handle_file
 from PIL import Image, ImageDraw
 
-from conftest import FIXTURES, needs_weights
+from conftest import FIXTURES, needs_weights, weights_installed
 
 UKIYO_E = str(FIXTURES / "hiroshige_prune-orchard-sun.jpg")
 
@@ -16,11 +17,21 @@ def test_endpoints_listed(client):
             "/stylize_detailed", "/inpaint"} <= names
 
 
+def test_every_parameter_is_named(client):
+    """Gradio names a parameter param_N when the handler hides it behind *args: none may be."""
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    unnamed = {name: [p["parameter_name"] for p in info["parameters"] if re.fullmatch(r"param_\d+", p["parameter_name"])]
+               for name, info in endpoints.items()}
+    assert not any(unnamed.values()), unnamed
+
+
 @needs_weights("movement_ensemble.pt")
 def test_classify(client):
-    labels, heat, *_ = client.predict(handle_file(UKIYO_E), 5, 0.5, api_name="/classify")
+    labels, artists, about, heat = client.predict(handle_file(UKIYO_E), 5, 0.5, api_name="/classify")
     assert labels["label"] == "Ukiyo-e" and len(labels["confidences"]) == 5
     assert Image.open(heat).size == (224, 224)
+    if weights_installed("attribution_head.pt"):
+        assert len(artists["confidences"]) == 5 and "Painted about" in about
 
 
 @needs_weights("movement_ensemble.pt")
@@ -29,7 +40,7 @@ def test_classify_batch(client, tmp_path):
     bad.write_text("no")
     table, csv_path = client.predict([handle_file(UKIYO_E), handle_file(str(bad))], api_name="/classify_batch")
     rows = table["data"]
-    assert rows[0][1] == "Ukiyo-e" and "not an image" in rows[1][5] and rows[1][2] is None
+    assert rows[0][1] == "Ukiyo-e" and "not an image" in rows[1][-1] and rows[1][2] is None
     assert open(csv_path).read().startswith("file,top movement") and Path(csv_path).name.startswith("movements-")
 
 

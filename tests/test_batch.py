@@ -63,6 +63,7 @@ def test_classify_on_two_nodes_matches_the_cli(cluster, collection, tmp_path):
     plain = {Path(r["path"]).name: r["top"] for r in json_lines(cli("classify", *PAINTINGS, "--json").stdout)}
     for row in table[table["error"] == ""].itertuples():
         assert json.loads(row.labels)[0]["label"] == plain[Path(row.input).name][0]["label"]
+    assert {"artist", "artist_prob", "artist_known", "year", "year_low", "year_high"} <= set(table.columns)
 
 
 @needs_weights("style_decoder.pt")

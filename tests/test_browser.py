@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from browser import browser_page, chromium_available, download, paint_stroke, running_app
-from conftest import FIXTURES, needs_weights
+from conftest import FIXTURES, needs_weights, weights_installed
 
 pytestmark = pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (apt-get install chromium)")
@@ -20,6 +20,10 @@ def test_classify_in_browser(tmp_path):
         page.locator("input[type=file]").first.set_input_files(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
         page.get_by_role("button", name="Classify", exact=True).click()
         page.get_by_text("Ukiyo-e").first.wait_for(timeout=60_000)
+        if weights_installed("attribution_head.pt"):
+            page.locator("#classify-about").get_by_text("Painted about").wait_for(timeout=30_000)
+            page.get_by_text("Closest artists").first.wait_for()
+            page.get_by_text("Top artist").click()
         page.screenshot(path=str(tmp_path / "classify.png"), full_page=True)
         assert (tmp_path / "classify.png").stat().st_size > 10_000
 

@@ -34,8 +34,23 @@ def test_classify_json_and_bad_item(tmp_path):
     items = json_lines(result.stdout)
     assert [item["path"] for item in items] == [str(UKIYO_E), str(FIXTURES / "caravaggio_tooth-puller-1609.jpg")]
     first = items[0]
-    assert set(first) == {"path", "top", "ms"} and len(first["top"]) == 3 and first["ms"] > 0
+    assert {"path", "top", "ms"} <= set(first) and len(first["top"]) == 3 and first["ms"] > 0
     assert first["top"][0]["label"] == "Ukiyo_e" and set(first["top"][0]) == {"label", "prob"}
+
+
+@needs_weights("movement_ensemble.pt")
+@needs_weights("attribution_head.pt")
+def test_classify_json_names_artists_and_a_year():
+    (item,) = json_lines(cli("classify", FIXTURES / "alfred-sisley_by-the-loing-1885.jpg", "--json").stdout)
+    assert set(item) == {"path", "top", "ms", "artists", "artist_known", "year"}
+    assert len(item["artists"]) >= 5 and all(set(a) == {"label", "prob"} for a in item["artists"])
+    probs = [a["prob"] for a in item["artists"]]
+    assert probs == sorted(probs, reverse=True) and all(0 <= p <= 1 for p in probs)
+    assert all(a["label"] == a["label"].lower() and " " not in a["label"] for a in item["artists"])
+    assert isinstance(item["artist_known"], bool)
+    year = item["year"]
+    assert all(isinstance(year[k], int) for k in ("estimate", "low", "high"))
+    assert 1550 <= year["low"] <= year["estimate"] <= year["high"] <= 2030
 
 
 @needs_weights("movement_ensemble.pt")

@@ -75,9 +75,7 @@ def test_unknown_direction_refused(generator):
 def test_recipe_restores_the_same_painting(generator, tmp_path):
     from artstudio.tabs import generate
     name = generator.direction_names[0]
-    sliders = [0.0] * len(generator.direction_names)
-    sliders[0] = 1.5
-    shown, files, state = generate.new_painting(42, 0.6, *sliders)
+    shown, files, state = generate.new_painting(42, 0.6, **{generate.slider_key(name): 1.5})
     restored = generate.restore_painting(files[0])
     assert restored[0] == 42 and restored[1] == 0.6 and restored[2] == 1.5
     assert read_recipe(files[0])["params"]["sliders"][name] == 1.5
@@ -90,7 +88,7 @@ def test_malformed_recipe_restores_nothing_wrong(generator, tmp_path):
 
     from artstudio.recipe import make_recipe, save_png
     from artstudio.tabs import generate
-    _, files, state = generate.new_painting(7, 0.7, *[0.0] * len(generator.direction_names))
+    _, files, state = generate.new_painting(7, 0.7)
     image = Image.open(files[0])
     short = save_png(image, tmp_path / "short.png", make_recipe("generate", "x", "", {"seed": 7, "w": [0.1] * 5}))
     with pytest.raises(gr.Error, match="w \\(not a list of"):

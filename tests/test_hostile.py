@@ -95,9 +95,9 @@ def test_zip_case_costs_one_row(client, corpus, case):
     assert [row[0] for row in rows] == [name for name, _ in expected]
     for row, (_, error) in zip(rows, expected):
         if error is None:
-            assert row[1] and not row[5]
+            assert row[1] and not row[-1]
         else:
-            assert row[1] == "" and error in row[5]
+            assert row[1] == "" and error in row[-1]
 
 
 BAD_PARAMETERS = [

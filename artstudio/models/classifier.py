@@ -3,11 +3,15 @@
 Two heads, one over MobileNetV2 and one over EfficientNet-Lite0, are averaged in log-probability with
 the weight and temperature `training/fuse_classifiers.py` fitted on the validation split. Heat maps and
 custom-label embeddings come from the MobileNetV2 half, so label sets taught earlier stay valid.
+When the attribution head is installed (artstudio/models/attribution.py), the same network passes also
+say who painted a picture and when.
 """
 import torch
 from PIL import Image
 
 from artstudio.classes import MOVEMENTS
+from artstudio.models import attribution
+from artstudio.models.attribution import Attribution
 from artstudio.models.tensors import to_tensor
 from artstudio.models.custom_labels import LabelSet
 from artstudio.nets.movement_net import STAT_CHANNELS, EfficientMovementNet, MovementNet
@@ -52,25 +56,44 @@ class MovementClassifier:
         self.temperature = float(ensemble["temperature"])
         self.sha256 = weights_sha(ENSEMBLE_FILE)
         self.labels = list(MOVEMENTS)
+        self.attributor = attribution.Attributor(device) if attribution.installed() else None
 
     def _batch(self, images: list[Image.Image]) -> torch.Tensor:
         return torch.cat([to_tensor(img.convert("RGB").resize((INPUT_SIZE, INPUT_SIZE), Image.BICUBIC), self.device)
                           for img in images])
 
     @torch.no_grad()
+    def describe(self, images: list[Image.Image]) -> tuple[torch.Tensor, torch.Tensor]:
+        """(N, 11) calibrated ensemble logits and (N, D) attribution features, from one pass of each backbone:
+        the features are both linear layers' inputs, side by side."""
+        x = self._batch(images)
+        logits, features = [], []
+        for net in (self.net, self.efficient_net):
+            described = net.head.describe(*net.trunk_and_stats(x))
+            features.append(described)
+            logits.append(net.head.fc(described) / net.head.temperature)
+        return fuse(*logits, self.mobilenet_weight, self.temperature).cpu(), torch.cat(features, 1).cpu()
+
     def logits(self, images: list[Image.Image]) -> torch.Tensor:
         """(N, 11) calibrated ensemble logits."""
-        x = self._batch(images)
-        return fuse(self.net(x), self.efficient_net(x), self.mobilenet_weight, self.temperature).cpu()
+        return self.describe(images)[0]
 
     def probabilities(self, images: list[Image.Image]) -> torch.Tensor:
         """(N, 11) calibrated probabilities."""
         return self.logits(images).softmax(1)
 
-    def top(self, image: Image.Image, k: int = 5) -> list[tuple[str, float]]:
-        probs = self.probabilities([image])[0]
+    def _top(self, probs: torch.Tensor, k: int) -> list[tuple[str, float]]:
         values, indices = probs.topk(min(k, len(self.labels)))
         return [(self.labels[i], float(v)) for v, i in zip(values, indices)]
+
+    def top(self, image: Image.Image, k: int = 5) -> list[tuple[str, float]]:
+        return self._top(self.probabilities([image])[0], k)
+
+    def analyse(self, image: Image.Image, k: int = 5) -> tuple[list[tuple[str, float]], Attribution | None]:
+        """The top-k movements and, when the attribution head is installed, artist and year: one pass."""
+        logits, features = self.describe([image])
+        found = self.attributor.attribute(features)[0] if self.attributor else None
+        return self._top(logits.softmax(1)[0], k), found
 
     @torch.no_grad()
     def embed(self, images: list[Image.Image]) -> torch.Tensor:
@@ -90,17 +113,22 @@ class MovementClassifier:
         values, indices = probs.topk(min(k, len(label_set.labels)))
         return [(label_set.labels[i], float(v)) for v, i in zip(values, indices)]
 
-    def heatmap(self, image: Image.Image, label_index: int | None = None) -> Image.Image:
-        """Grad-CAM over MobileNetV2's last feature map: where the evidence for the label (default: the
-        ensemble's top) lies."""
+    def heatmap(self, image: Image.Image, label_index: int | None = None, artist_index: int | None = None) -> Image.Image:
+        """Grad-CAM over MobileNetV2's last feature map: where the evidence for the movement (default: the
+        ensemble's top) lies, or with `artist_index` for that artist (the attribution head's score)."""
         x = self._batch([image])
         with torch.no_grad():
             trunk, stats = self.net.trunk_and_stats(x)
         feature_map = self.net.head.tail(trunk).detach().requires_grad_(True)
-        head = self.net.head
-        logits = head.fc(torch.cat([feature_map.mean((2, 3)), stats], 1))
-        index = int(self.logits([image]).argmax()) if label_index is None else label_index
-        (grad,) = torch.autograd.grad(logits[0, index], feature_map)
+        described = torch.cat([feature_map.mean((2, 3)), stats], 1)
+        if artist_index is not None and self.attributor is not None:
+            with torch.no_grad():
+                other = self.efficient_net.head.describe(*self.efficient_net.trunk_and_stats(x))
+            score = self.attributor.artist_logit(torch.cat([described, other], 1), artist_index)[0]
+        else:
+            index = int(self.logits([image]).argmax()) if label_index is None else label_index
+            score = self.net.head.fc(described)[0, index]
+        (grad,) = torch.autograd.grad(score, feature_map)
         cam = torch.relu((grad.mean((2, 3), keepdim=True) * feature_map).sum(1, keepdim=True))
         cam = cam / cam.max().clamp(min=1e-8)
         cam = torch.nn.functional.interpolate(cam, size=(image.height, image.width), mode="bilinear",

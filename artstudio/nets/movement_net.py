@@ -50,10 +50,13 @@ class MovementHead(nn.Module):
         self.fc = nn.Linear(1280 + 2 * STAT_CHANNELS, num_classes)
         self.register_buffer("temperature", torch.ones(()))
 
+    def describe(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        """What the linear layer sees: pooled tail features and the statistics (also the attribution features)."""
+        return torch.cat([self.tail(trunk_out).mean((2, 3)), stats], 1)
+
     def forward(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         """trunk_out: output of block 13; stats: channel_stats of the STAT_BLOCKS. Returns logits / T."""
-        tail = self.tail(trunk_out)
-        return self.fc(self.dropout(torch.cat([tail.mean((2, 3)), stats], 1))) / self.temperature
+        return self.fc(self.dropout(self.describe(trunk_out, stats))) / self.temperature
 
 
 class MovementNet(nn.Module):
@@ -94,9 +97,11 @@ class EfficientMovementHead(nn.Module):
         self.fc = nn.Linear(EFFICIENT_FEATURES + 2 * EFFICIENT_STAT_CHANNELS, num_classes)
         self.register_buffer("temperature", torch.ones(()))
 
+    def describe(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.features(self.tail(trunk_out)).mean((2, 3)), stats], 1)
+
     def forward(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
-        pooled = self.features(self.tail(trunk_out)).mean((2, 3))
-        return self.fc(self.dropout(torch.cat([pooled, stats], 1))) / self.temperature
+        return self.fc(self.dropout(self.describe(trunk_out, stats))) / self.temperature
 
 
 class EfficientMovementNet(nn.Module):

@@ -8,18 +8,20 @@ import gradio as gr
 from PIL import Image
 
 from artstudio.archive import ArchiveError, members, zip_images
-from artstudio.classes import MOVEMENTS, display_name
+from artstudio.classes import MOVEMENTS, artist_name, display_name
 from artstudio.imageio import ImageError, open_image
+from artstudio.models.attribution import Attribution
 from artstudio.models.classifier import EMBEDDING_DIM
 from artstudio.models.custom_labels import LabelSetError, LabelStore, examples_from_folders, fit_label_set
 from artstudio.outputs import output_path, save_preview
-from artstudio.tabs.common import load_upload, model, number, show_notes
+from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
 
 MAX_BATCH = 200
 MAX_EXAMPLES = 400
 BATCH_PIXELS = 1024 * 1024      # the classifier sees 224 px: batch images are read no larger than this
-BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence", "error"]
-BATCH_TYPES = ["str", "str", "number", "str", "number", "str"]
+BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence", "artist",
+                 "artist probability", "year", "year range", "error"]
+BATCH_TYPES = ["str", "str", "number", "str", "number", "str", "number", "number", "str", "str"]
 
 
 def heat_colours(heat: Image.Image) -> Image.Image:
@@ -40,21 +42,47 @@ def overlay(image: Image.Image | None, heat: Image.Image | None, opacity: float)
     return save_preview(Image.blend(image.convert("RGB"), heat_colours(heat), max(0.0, min(1.0, opacity))))
 
 
-def classify_image(painting: str | None, top_k: int, opacity: float):
-    """Top-k movements (as a gr.Label dict), the heat-map overlay, and state for the opacity slider."""
+HEAT_TARGETS = ("Top movement", "Top artist")
+
+
+def about_painting(found: Attribution | None, classifier) -> str:
+    """Who painted it and when, in words, with how sure the model is."""
+    if found is None:
+        return "Artist and year: that model is not trained yet (weights/attribution_head.pt is missing)."
+    slug, prob = found.artists[0]
+    known = len(classifier.attributor.artists)
+    if found.artist_known:
+        who = f"**Most likely {artist_name(slug)}** ({prob:.0%}). {classifier.attributor.lines[slug]}."
+    else:
+        who = (f"**Probably by none of the {known} artists this model knows** (the closest is "
+               f"{artist_name(slug)} at {prob:.0%}). Most paintings are by artists it has never seen.")
+    return (f"{who}\n\n**Painted about {found.year}** (80% interval {found.year_low}-{found.year_high}).")
+
+
+def classify_image(painting: str | None, top_k: int, opacity: float, heat_for: str = HEAT_TARGETS[0]):
+    """Top-k movements and artists (gr.Label dicts), who and when in words, the heat-map overlay, and
+    state for the opacity slider and the heat-map choice (both heat maps)."""
     top_k = number(top_k, "Movements to show", 1, len(MOVEMENTS), integer=True)
     opacity = number(opacity, "Heat map opacity", 0, 1)
+    heat_for = one_of(heat_for, "Heat map for", HEAT_TARGETS)
     loaded = load_upload(painting, "a painting")
     show_notes(loaded.notes)
     classifier = model("classifier")
-    top = classifier.top(loaded.image, top_k)
-    heat = classifier.heatmap(loaded.image, MOVEMENTS.index(top[0][0]))
+    top, found = classifier.analyse(loaded.image, top_k)
+    heats = {HEAT_TARGETS[0]: classifier.heatmap(loaded.image, MOVEMENTS.index(top[0][0]))}
+    if found is not None:
+        heats[HEAT_TARGETS[1]] = classifier.heatmap(loaded.image, artist_index=classifier.attributor.artists.index(
+            found.artists[0][0]))
     labels = {display_name(label): prob for label, prob in top}
-    return labels, overlay(loaded.image, heat, opacity), (loaded.image, heat)
+    artists = {artist_name(slug): prob for slug, prob in found.artists} if found else {}
+    state = (loaded.image, heats)
+    return labels, artists, about_painting(found, classifier), update_overlay(state, opacity, heat_for), state
 
 
-def update_overlay(state, opacity: float):
-    return overlay(*(state or (None, None)), opacity)
+def update_overlay(state, opacity: float, heat_for: str = HEAT_TARGETS[0]):
+    """The overlay for the chosen heat map (the movement's when the artist's is not there)."""
+    image, heats = state or (None, {})
+    return overlay(image, heats.get(heat_for, heats.get(HEAT_TARGETS[0])), opacity)
 
 
 def _is_zip(path: str) -> bool:
@@ -101,10 +129,14 @@ def classify_batch(files: list[str] | None, progress=gr.Progress()):
     progress(0, desc="Classifying")
     for done, (name, item) in enumerate(_batch_images(paths), start=1):
         if isinstance(item, str):
-            rows.append([name, "", None, "", None, item])
+            rows.append([name, "", None, "", None, "", None, None, "", item])
         else:
-            (first, p1), (second, p2) = classifier.top(item, 2)
-            rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4), ""])
+            ((first, p1), (second, p2)), found = classifier.analyse(item, 2)
+            closest = artist_name(found.artists[0][0]) if found else ""
+            who = ([closest if found.artist_known else f"unknown (closest: {closest})",
+                    round(found.artists[0][1], 4), found.year, f"{found.year_low}-{found.year_high}"]
+                   if found else ["", None, None, ""])
+            rows.append([name, display_name(first), round(p1, 4), display_name(second), round(p2, 4), *who, ""])
         progress(done / max(total, 1), desc="Classifying")
     csv_path = output_path("classify", ".csv", what="movements")
     with open(csv_path, "w", newline="") as fh:
@@ -124,11 +156,13 @@ def refresh_label_sets(current: str | None):
     return gr.update(choices=names, value=current if current in names else None)
 
 
-def train_labels(name: str, *label_files_and_zip):
+def train_labels(name: str, label_1: str = "", examples_1: list[str] | None = None, label_2: str = "",
+                 examples_2: list[str] | None = None, label_3: str = "", examples_3: list[str] | None = None,
+                 label_4: str = "", examples_4: list[str] | None = None, archive: str | None = None):
     """Fit a custom label set from (label, files) pairs and/or a zip with one folder per label."""
-    *pairs, zip_path = label_files_and_zip
     examples: dict[str, list[Image.Image]] = {}
-    for label, files in zip(pairs[0::2], pairs[1::2]):
+    pairs = [(label_1, examples_1), (label_2, examples_2), (label_3, examples_3), (label_4, examples_4)]
+    for label, files in pairs:
         label = label.strip() if isinstance(label, str) else ""
         files = files if isinstance(files, list) else [files] if files else []
         if len(files) > MAX_EXAMPLES:
@@ -137,13 +171,13 @@ def train_labels(name: str, *label_files_and_zip):
             examples[label] = [load_upload(f, "an example image", max_pixels=BATCH_PIXELS).image for f in files]
         elif files:
             raise gr.Error("Some example images have no label name beside them.")
-    if zip_path:
-        if not zipfile.is_zipfile(zip_path):
+    if archive:
+        if not zipfile.is_zipfile(archive):
             raise gr.Error("The examples archive is not a zip file.")
         try:
-            if len(members(zip_path)) > MAX_EXAMPLES:
+            if len(members(archive)) > MAX_EXAMPLES:
                 raise gr.Error(f"The examples zip holds more than {MAX_EXAMPLES} files; use fewer examples.")
-            read = [(n, item.image) for n, item in zip_images(zip_path, BATCH_PIXELS) if not isinstance(item, str)]
+            read = [(n, item.image) for n, item in zip_images(archive, BATCH_PIXELS) if not isinstance(item, str)]
         except ArchiveError as err:
             raise gr.Error(str(err))
         for label, images in examples_from_folders(read).items():

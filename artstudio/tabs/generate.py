@@ -1,9 +1,6 @@
 """Generate tab: seeds, named sliders, variations and blends over the painting generator."""
-import functools
-import inspect
 import random
 import re
-from collections.abc import Callable
 
 import gradio as gr
 import torch
@@ -31,9 +28,16 @@ def direction_names() -> list[str]:
         return []
 
 
-def _sliders(values: tuple) -> dict[str, float]:
+def slider_key(name: str) -> str:
+    """A direction's name as a parameter name: "light from above" -> "light_from_above"."""
+    return re.sub(r"\W+", "_", name)
+
+
+def _sliders(values: dict[str, float]) -> dict[str, float]:
+    """The handlers' named slider values (missing ones at zero) as {direction name: checked value}."""
     names = model("generator").direction_names     # the loaded model's: no file read on each slider release
-    return {name: number(v, name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE) for name, v in zip(names, values)}
+    return {name: number(values.get(slider_key(name), 0.0), name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE)
+            for name in names}
 
 
 def enlarged(image: Image.Image) -> Image.Image:
@@ -57,7 +61,7 @@ def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder:
     return str(upscaled), [str(native), str(upscaled)], state
 
 
-def _render(state: dict | None, slider_values: tuple, folder: str):
+def _render(state: dict | None, slider_values: dict[str, float], folder: str):
     if not state:
         raise gr.Error("Generate a painting first.")
     generator = model("generator")
@@ -66,12 +70,12 @@ def _render(state: dict | None, slider_values: tuple, folder: str):
     return _publish(generator.render(w)[0], state, sliders, folder)
 
 
-def render_state(state: dict | None, *slider_values):
+def render_state(state: dict | None, **slider_values: float):
     """Re-render the current painting with the sliders (a slider drag: kept in the preview cache)."""
     return _render(state, slider_values, PREVIEWS)
 
 
-def retruncate(state: dict | None, truncation: float, *slider_values):
+def retruncate(state: dict | None, truncation: float, **slider_values: float):
     """Moving Truncation re-renders the current painting's seed at the new truncation (a preview, as a
     slider drag is); before any painting exists there is nothing to re-render."""
     if not state:
@@ -81,27 +85,9 @@ def retruncate(state: dict | None, truncation: float, *slider_values):
     return _render(new_state, slider_values, PREVIEWS)
 
 
-def with_named_sliders(fn: Callable, names: list[str]) -> Callable:
-    """`fn(*leading, *slider_values, request=...)` as a function with one named parameter per slider.
-
-    Gradio reads a handler's signature for two things: the API's parameter names (so /generate takes
-    brightness, warmth, ... rather than param_2, param_3, ...) and where to hand over the request."""
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    leading = [p for p in inspect.signature(fn).parameters.values() if p.kind is kind]
-    sliders = [inspect.Parameter(re.sub(r"\W+", "_", name), kind, default=0.0, annotation=float) for name in names]
-    request = inspect.Parameter("request", kind, default=None, annotation=gr.Request)
-
-    @functools.wraps(fn)
-    def named(*args):
-        *values, caller = args
-        return fn(*values, request=caller)
-    named.__signature__ = inspect.Signature(leading + sliders + [request])
-    named.__annotations__ = {"request": gr.Request}
-    return named
-
-
-def new_painting(seed: float, truncation: float, *slider_values, request: gr.Request | None = None):
-    """A painting from a seed and truncation, with the sliders applied; kept in the caller's gallery."""
+def new_painting(seed: float, truncation: float, request: gr.Request = None, **slider_values: float):
+    """A painting from a seed and truncation, with the sliders (named, see slider_key) applied; kept in the
+    caller's gallery."""
     generator = model("generator")
     seed = number(0 if seed is None else seed, "Seed", 0, MAX_SEED, integer=True)
     truncation = number(truncation, "Truncation", 0, 1)
@@ -111,7 +97,7 @@ def new_painting(seed: float, truncation: float, *slider_values, request: gr.Req
     return shown, downloads, state
 
 
-def keep_current(state: dict | None, *slider_values, request: gr.Request | None = None):
+def keep_current(state: dict | None, request: gr.Request = None, **slider_values: float):
     """The current painting as steered by the sliders, saved and kept in the gallery."""
     shown, downloads, state = _render(state, slider_values, "generate")
     keep(shown, "generate", request)
@@ -127,7 +113,7 @@ def edit(seed: float, truncation: float, sliders: dict | None, request: gr.Reque
     unknown = set(sliders or {}) - set(names)
     if unknown:
         raise gr.Error(f"Unknown direction(s) {', '.join(sorted(map(str, unknown)))}; known: {', '.join(names)}.")
-    return new_painting(seed, truncation, *[(sliders or {}).get(n, 0.0) for n in names], request=request)
+    return new_painting(seed, truncation, request, **{slider_key(n): v for n, v in (sliders or {}).items()})
 
 
 def roll_dice() -> int:
@@ -138,7 +124,7 @@ def reset_sliders() -> list[float]:
     return [0.0] * len(direction_names())
 
 
-def make_variations(state: dict | None, step: float, *slider_values):
+def make_variations(state: dict | None, step: float, **slider_values: float):
     """A 3x3 grid of small steps around the current painting (the centre is the current one)."""
     if not state:
         raise gr.Error("Generate a painting first.")
@@ -155,7 +141,7 @@ def pick_variation(state: dict | None, variation_ws: list | None, evt: gr.Select
     if not state or not variation_ws:
         raise gr.Error("Make variations first.")
     new_state = dict(state, w=variation_ws[evt.index])
-    return (*render_state(new_state, *reset_sliders()), *reset_sliders())
+    return (*render_state(new_state), *reset_sliders())
 
 
 def blend(seed_a: float, seed_b: float, truncation: float, frames: float, request: gr.Request = None):
@@ -209,7 +195,7 @@ def _restored(checked) -> tuple:
     if checked.problems:
         gr.Warning(checked.note())
     gr.Info("Painting restored from its recipe.")
-    return (seed, truncation, *sliders, *render_state(state, *sliders))
+    return (seed, truncation, *sliders, *render_state(state, **{slider_key(n): v for n, v in zip(names, sliders)}))
 
 
 def reopen(path: str | None):
