@@ -1,10 +1,11 @@
 # `make run`: set up .venv and start the app.  `make test`: set up .venv and run every test.
+# `make test-fast`: everything but the browser, load, Ray and training-smoke tests (a quick loop while coding).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast bench clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -21,8 +22,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest
 
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not (browser or load or ray or training)"
+
 bench: $(VENV)/.installed
-	$(PY) bench/bench_speed.py
+	$(PY) -m bench.bench_speed
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache

@@ -6,13 +6,24 @@ missing or damaged file gives one clear message naming the file and how to resto
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import torch
 
-WEIGHTS_DIR = Path(os.environ.get("ARTSTUDIO_WEIGHTS", Path(__file__).resolve().parent.parent / "weights"))
 MANIFEST = "manifest.json"
+
+
+def default_weights_dir() -> Path:
+    """The checkout's weights/ beside the package, else where `pip install` put them (share/artstudio/weights
+    under the environment's prefix), so the app and the CLI find them from any working directory."""
+    beside = Path(__file__).resolve().parent.parent / "weights"
+    installed = Path(sys.prefix) / "share" / "artstudio" / "weights"
+    return beside if (beside / MANIFEST).exists() or not (installed / MANIFEST).exists() else installed
+
+
+WEIGHTS_DIR = Path(os.environ.get("ARTSTUDIO_WEIGHTS", default_weights_dir()))
 
 
 class WeightsError(RuntimeError):

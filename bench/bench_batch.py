@@ -1,7 +1,7 @@
 """Items per second for classify: the plain CLI against the Ray batch path on 1 and 2 local workers.
 
     pip install -r requirements-scale.txt
-    python bench/bench_batch.py [--copies 8]
+    python -m bench.bench_batch [--copies 8]
 
 The test fixtures, copied --copies times each (renamed copies with one changed byte, so every
 content hash differs and none is skipped), make the collection. Times include start-up (Ray's and

@@ -1,6 +1,6 @@
 """End-to-end latency of a Generate slider in the browser: from releasing the slider to the new picture.
 
-    python bench/bench_slider.py [--trials 10]
+    python -m bench.bench_slider [--trials 10]
 
 Starts the app, opens it in Debian's Chromium, generates a painting, then releases sliders at new
 positions and times each until the displayed image changes. Prints the median and the worst, and
@@ -8,16 +8,12 @@ records them in the manifest entry of painting_gan.pt ("slider_release_ms").
 """
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-from artstudio.models import registry  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
-from browser import browser_page, running_app  # noqa: E402
+from artstudio.models import registry
+from artstudio.weights import update_metrics
+from artstudio.testing.browser import browser_page, running_app
 
 
 def main() -> None:

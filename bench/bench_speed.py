@@ -1,6 +1,6 @@
 """Speed of every installed model on this machine (run on the 2-core CPU for the model cards).
 
-    python bench/bench_speed.py [--repeats 5]
+    python -m bench.bench_speed [--repeats 5]
 
 Prints one line per measure, writes bench/speed.json and copies the figures into the manifest
 metrics of each model's weights file ("speed_cpu2").
@@ -11,19 +11,18 @@ import os
 import platform
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import torch
 from PIL import Image, ImageDraw
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio import presets  # noqa: E402
-from artstudio.models import registry  # noqa: E402
-from artstudio.models.classifier import ENSEMBLE_FILE  # noqa: E402
-from artstudio.models.stylizer import DETAILED_STEPS, StyleSource  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
+from artstudio import presets
+from artstudio.models import registry
+from artstudio.models.classifier import ENSEMBLE_FILE
+from artstudio.models.restorer import RestoreJob
+from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
+from artstudio.weights import update_metrics
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "alfred-sisley_by-the-loing-1885.jpg"
 
@@ -77,14 +76,20 @@ def main() -> None:
             "load_s": load_seconds("restorer"),
             "x4_to_1024px_ms": median_ms(lambda: r.upscale(small, 4), args.repeats),
             "x2_to_1024px_ms": median_ms(lambda: r.upscale(painting.resize((512, 512)), 2), args.repeats)}
-        results["restore_denoise.pt"] = {"clean_1024px_ms": median_ms(lambda: r.denoise(large), args.repeats)}
+        results["restore_blind.pt"] = {
+            "clean_1024px_ms": median_ms(lambda: r.denoise(large), args.repeats),
+            "auto_x2_to_1024px_ms": median_ms(lambda: r.restore(painting.resize((512, 512)), RestoreJob(1.0, 2)),
+                                              args.repeats),
+            "auto_x4_to_1024px_ms": median_ms(lambda: r.restore(small, RestoreJob(1.0, 4)), args.repeats),
+            "generate_128_to_512px_ms": median_ms(lambda: r.restore(painting.resize((128, 128)), RestoreJob(1.0, 4)),
+                                                  args.repeats)}
         start = time.perf_counter()
         r.denoise(painting.resize((4000, 3000)))
-        results["restore_denoise.pt"]["clean_4000x3000_s"] = round(time.perf_counter() - start, 1)
+        results["restore_blind.pt"]["clean_4000x3000_s"] = round(time.perf_counter() - start, 1)
         start = time.perf_counter()
         r.upscale(large, 4)
         results["restore_upscale_x4.pt"]["x4_1024px_input_s"] = round(time.perf_counter() - start, 1)
-        results["restore_denoise.pt"]["peak_rss_mb_after_4000x3000_clean_and_1024px_x4"] = round(
+        results["restore_blind.pt"]["peak_rss_mb_after_4000x3000_clean_and_1024px_x4"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         if r.detailed_available() is None:
             start = time.perf_counter()
@@ -95,6 +100,7 @@ def main() -> None:
         results[ENSEMBLE_FILE] = {
             "load_s": load_seconds("classifier"),
             "classify_224px_ms": median_ms(lambda: c.top(painting, 5), args.repeats),
+            "movement_artist_year_224px_ms": median_ms(lambda: c.analyse(painting, 5), args.repeats),
             "heatmap_224px_ms": median_ms(lambda: c.heatmap(painting, 0), args.repeats)}
     if wanted("generator"):
         g = registry.get("generator")

@@ -1,6 +1,6 @@
 """Seconds from `python app.py` to the first page being served (the models load after it, in the background).
 
-    python bench/first_page.py [--runs 3]
+    python -m bench.first_page [--runs 3]
 """
 import argparse
 import json
@@ -14,8 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser import free_port  # noqa: E402
+from artstudio.testing.browser import free_port
 
 
 def time_to_first_page() -> float:

@@ -4,28 +4,25 @@ Every call must succeed or answer an honest "busy, try again" (Gradio's queue-fu
 must answer a valid request afterwards. Prints p50/p95 latency per endpoint and writes
 bench/load_test.json (the README's figures come from it).
 
-    python bench/load_test.py [--users 8] [--seconds 60]
+    python -m bench.load_test [--users 8] [--seconds 60]
 """
 import argparse
 import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-from gradio_client import Client, handle_file  # noqa: E402
-from gradio_client.exceptions import AppError  # noqa: E402
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 
-from artstudio import presets  # noqa: E402
-from browser import running_app  # noqa: E402
+from artstudio import presets
+from artstudio.testing.browser import running_app
 
 FIXTURES = ROOT / "tests" / "fixtures"
 PAINTING = str(FIXTURES / "hiroshige_prune-orchard-sun.jpg")

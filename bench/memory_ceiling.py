@@ -5,25 +5,21 @@ to every image endpoint and every hostile zip to the batch classifier, plus a la
 picture to each tab, then reads the server's VmHWM (peak resident set) from /proc. Writes
 bench/memory.json; the README states the figure. The ceiling is 3 GB on this machine.
 
-    python bench/memory_ceiling.py
+    python -m bench.memory_ceiling
 """
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-from gradio_client import Client, handle_file  # noqa: E402
-from PIL import Image  # noqa: E402
+from gradio_client import Client, handle_file
+from PIL import Image
 
-from artstudio import presets  # noqa: E402
-from browser import app_process  # noqa: E402
-from hostile import image_cases, zip_cases  # noqa: E402
-from load_test import calls, write_mask  # noqa: E402
+from artstudio import presets
+from artstudio.testing.browser import app_process
+from artstudio.testing.hostile import image_cases, zip_cases
+from bench.load_test import calls, write_mask
 
 CEILING_MB = 3 * 1024
 OUT = Path(__file__).resolve().parent / "memory.json"

@@ -1,15 +1,13 @@
 """Write the README's model cards from weights/manifest.json, so every figure there comes from the
 script that measured it (training, evaluation and bench scripts record their figures in the manifest).
 
-    python bench/model_cards.py      # rewrites the part of README.md between the model-card markers
+    python -m bench.model_cards      # rewrites the part of README.md between the model-card markers
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from artstudio.classes import MOVEMENTS, display_name  # noqa: E402
-from artstudio.weights import read_manifest  # noqa: E402
+from artstudio.classes import MOVEMENTS, display_name
+from artstudio.weights import read_manifest
 
 START, END = "<!-- model-cards:start -->", "<!-- model-cards:end -->"
 
@@ -23,7 +21,7 @@ def speed(entry: dict) -> str:
     figures = dict(entry.get("metrics", {}).get("speed_cpu2", {}))
     machine = figures.pop("machine", "")
     if not figures:
-        return "Speed: not measured yet (`python bench/bench_speed.py`)."
+        return "Speed: not measured yet (`python -m bench.bench_speed`)."
     parts = ", ".join(f"{k.replace('_', ' ')} **{v}**" for k, v in figures.items())
     return f"Speed (`bench/bench_speed.py`, {machine}): {parts}."
 
@@ -82,7 +80,7 @@ Confusion matrix (rows: true movement, columns: predicted):
 def stylizer_card(entry: dict) -> str:
     m = entry["metrics"]
     ev = m.get("eval_mobilenetv2")
-    evaluation = "Not evaluated yet (`python training/eval_stylizer.py`)."
+    evaluation = "Not evaluated yet (`python -m training.eval_stylizer`)."
     if ev:
         rows = [[name.replace("_", " "), ev[name]["style"], ev[name]["content"]]
                 for name in ("fast", "detailed", "gatys_baseline")]
@@ -135,7 +133,7 @@ content photo. The VGG16 layers are HED's (ImageNet VGG16 fine-tuned on BSDS500)
 def inpainter_card(entry: dict) -> str:
     m = entry["metrics"]
     ev = m.get("eval_vs_opencv")
-    evaluation = "Not evaluated yet (`python training/eval_inpainter.py`)."
+    evaluation = "Not evaluated yet (`python -m training.eval_inpainter`)."
     if ev:
         rows = []
         for kind in ("thin", "thick", "box"):
@@ -291,7 +289,7 @@ def restore_card(clean: dict, enlarge: dict, detailed: dict | None) -> str:
             "1:1 crops. Rows 1-2, x4 on a photo and a painting: the input pixel for pixel, bicubic, Real-ESRGAN, "
             "the network, the original. Row 3, noise: noisy, non-local means, wavelet, the network, the original. "
             "Row 4, JPEG quality 20: the JPEG, the network, the original."]
-    evaluation = "\n\n".join(paragraphs) or "Not evaluated yet (`python training/eval_restore.py`)."
+    evaluation = "\n\n".join(paragraphs) or "Not evaluated yet (`python -m training.eval_restore`)."
     converted = ""
     if detailed:
         converted = (f"Detailed upscaler: Real-ESRGAN x4plus (RRDBNet, 16.7 M parameters), converted from the ncnn "

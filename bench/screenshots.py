@@ -1,15 +1,13 @@
 """Drive every tab of the running app in Debian's Chromium and save the README screenshots.
 
-    python bench/screenshots.py          # writes docs/screenshots/{classify,generate,stylize,inpaint,restore,gallery}.png
+    python -m bench.screenshots          # writes docs/screenshots/{classify,generate,stylize,inpaint,restore,gallery}.png
 
 Uses only the shipped fixtures and presets as inputs; each step waits for the real output.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser import browser_page, paint_stroke, running_app  # noqa: E402
+from artstudio.testing.browser import browser_page, paint_stroke, running_app
 
 FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "docs" / "screenshots"

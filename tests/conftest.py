@@ -9,10 +9,10 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ARTSTUDIO_THREADS", "2")
 os.environ.setdefault("ARTSTUDIO_HOME", tempfile.mkdtemp(prefix="artstudio-test-home-"))
 
-import pytest  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+import pytest
+from PIL import Image, ImageDraw
 
-from artstudio.weights import read_manifest  # noqa: E402
+from artstudio.weights import read_manifest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -70,15 +70,14 @@ def tiny_data(tmp_path_factory) -> Path:
 
 
 def run_training(script: str, data: Path, tmp_path: Path, *extra: str) -> Path:
-    """Run a training script (a file, or a module name such as training.train_blind_restore) for two steps
-    on `data`; returns the weights folder it wrote."""
+    """Run a training script (its module, e.g. training.train_gan) for two steps on `data`; returns the
+    weights folder it wrote."""
     import subprocess
     import sys
     weights_dir = tmp_path / "weights"
     env = dict(os.environ, ARTSTUDIO_DATA=str(data))
     root = Path(__file__).resolve().parent.parent
-    command = [f"training/{script}"] if script.endswith(".py") else ["-m", script]
-    result = subprocess.run([sys.executable, *command, "--steps", "2", "--threads", "2",
+    result = subprocess.run([sys.executable, "-m", script, "--steps", "2", "--threads", "2",
                              "--run-dir", str(tmp_path / "run"), "--weights-dir", str(weights_dir), *extra],
                             cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -107,7 +106,7 @@ def client():
     from artstudio.models import registry
     from artstudio.server import allowed_paths
     from artstudio.ui import build_app
-    from browser import free_port
+    from artstudio.testing.browser import free_port
     registry.clear()
     app = build_app()
     port = free_port()

@@ -49,6 +49,7 @@ def test_year_quantiles_follow_the_distribution():
 
 
 @needs_weights("movement_ensemble.pt")
+@pytest.mark.training
 def test_training_smoke(tmp_path):
     """Two steps on a made-up pool of three artists with dated names, then the export and its figures."""
     from artstudio.weights import read_manifest

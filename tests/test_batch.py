@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from browser import free_port
+from artstudio.testing.browser import free_port
 from conftest import FIXTURES, needs_weights
 from test_cli import cli, json_lines
+
+pytestmark = pytest.mark.ray
 
 pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-scale.txt")
 pd = pytest.importorskip("pandas")

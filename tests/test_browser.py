@@ -5,11 +5,12 @@ import pytest
 
 from PIL import Image
 
-from browser import browser_page, chromium_available, download, paint_stroke, running_app
+from artstudio.testing.browser import browser_page, chromium_available, download, paint_stroke, running_app
 from conftest import FIXTURES, needs_weights, weights_installed
 
-pytestmark = pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not chromium_available() and not os.environ.get("CI"),
+                                 reason="Debian's chromium is not installed (apt-get install chromium)")]
 
 
 @needs_weights("movement_ensemble.pt")

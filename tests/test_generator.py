@@ -101,8 +101,9 @@ def test_malformed_recipe_restores_nothing_wrong(generator, tmp_path):
         generate.restore_painting(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
 
 
+@pytest.mark.training
 def test_gan_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
-    check_warm_start_reexport("train_gan.py", "painting_gan.pt", tiny_data, tmp_path, "--batch", "2")
+    check_warm_start_reexport("training.train_gan", "painting_gan.pt", tiny_data, tmp_path, "--batch", "2")
 
 
 def test_warm_started_gan_counts_the_steps_already_in_its_weights(tmp_path):
@@ -195,10 +196,11 @@ def test_patch_texture_loss_pulls_blurred_pictures_towards_the_paintings_brush_m
 
 
 @pytest.mark.parametrize("term", ["--pixel-discriminator", "--patch-texture"])
+@pytest.mark.training
 def test_gan_loss_term_joins_a_run_midway(term, tiny_data, tmp_path):
     from artstudio.weights import read_manifest
-    run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2")
-    weights_dir = run_training("train_gan.py", tiny_data, tmp_path, "--batch", "2", "--steps", "4", term, "0.5")
+    run_training("training.train_gan", tiny_data, tmp_path, "--batch", "2")
+    weights_dir = run_training("training.train_gan", tiny_data, tmp_path, "--batch", "2", "--steps", "4", term, "0.5")
     recipe = read_manifest(weights_dir)["painting_gan.pt"]["recipe"]
     assert "from step 2" in recipe and f"{term} 0.5" in recipe, recipe
     checkpoint = torch.load(tmp_path / "run" / "last.pt", weights_only=False)
@@ -209,3 +211,15 @@ def test_multiscale_patch_discriminator_judges_every_scale():
     from training.patch_discriminator import MultiScalePatchDiscriminator
     logits = MultiScalePatchDiscriminator()(torch.rand(2, 3, 128, 128))
     assert logits.shape == (2, 16 * 16 + 8 * 8 + 4 * 4) and torch.isfinite(logits).all()
+
+
+@trained
+@needs_weights("restore_blind.pt")
+def test_shown_painting_is_enlarged_by_the_restorer(generator):
+    from artstudio.models import registry
+    from artstudio.tabs import generate
+    shown, files, _ = generate.new_painting(5, 1.0)
+    native, large = Image.open(files[0]).convert("RGB"), Image.open(shown).convert("RGB")
+    assert native.size == (128, 128) and large.size == (generate.DISPLAY_SIZE,) * 2
+    assert large.tobytes() == registry.get("restorer").restore(native, generate.DISPLAY_JOB).tobytes()
+    assert large.tobytes() != native.resize(large.size, Image.BICUBIC).tobytes()

@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from artstudio import presets
 from conftest import FIXTURES, needs_weights
-from hostile import REFUSED, image_cases, zip_cases
+from artstudio.testing.hostile import REFUSED, image_cases, zip_cases
 
 UKIYO_E = str(FIXTURES / "hiroshige_prune-orchard-sun.jpg")
 STARRY = presets.caption("van-gogh_starry-night-1889.jpg")

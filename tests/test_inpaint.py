@@ -92,8 +92,9 @@ def test_large_image(name, fill):
     assert out.crop((0, 0, 1000, 1000)).tobytes() == image.crop((0, 0, 1000, 1000)).tobytes()
 
 
+@pytest.mark.training
 def test_inpainter_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
-    check_warm_start_reexport("train_inpainter.py", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2")
+    check_warm_start_reexport("training.train_inpainter", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2")
 
 
 def test_far_apart_scratches_are_separate_crops_and_near_ones_one():

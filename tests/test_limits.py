@@ -1,15 +1,17 @@
 """The server under hostile files and eight users at once: memory stays under its ceiling, and every
 request either succeeds or answers an honest "busy, try again"."""
-import sys
+
+import pytest
 import tempfile
 from pathlib import Path
 
 from conftest import needs_weights
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from browser import running_app  # noqa: E402
-from load_test import run, write_mask  # noqa: E402
-from memory_ceiling import CEILING_MB, measure  # noqa: E402
+from artstudio.testing.browser import running_app
+from bench.load_test import run, write_mask
+from bench.memory_ceiling import CEILING_MB, measure
+
+pytestmark = pytest.mark.load
 
 
 @needs_weights("movement_ensemble.pt")

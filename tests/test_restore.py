@@ -143,12 +143,14 @@ def test_api_restore(client):
 
 
 @pytest.mark.parametrize("task", ["denoise", "upscale"])
+@pytest.mark.training
 def test_training_smoke(tiny_data, tmp_path, task):
-    weights = run_training("train_restore.py", tiny_data, tmp_path, "--task", task, "--batch", "2")
+    weights = run_training("training.train_restore", tiny_data, tmp_path, "--task", task, "--batch", "2")
     assert (weights / ("restore_denoise.pt" if task == "denoise" else "restore_upscale_x4.pt")).exists()
 
 
 @apply([needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt")])
+@pytest.mark.training
 def test_blind_training_smoke(tiny_data, tmp_path):
     """Two steps warm-started from the shipped cleaner and enlarger, then the fp16 export and its recipe."""
     from artstudio.weights import read_manifest

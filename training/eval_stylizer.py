@@ -5,7 +5,7 @@ detailed mode (fast + DETAILED_STEPS optimisation steps) and a Gatys baseline (1
 from the content), then scores each result: style distance (Gram matrices of early MobileNetV2 blocks,
 against the style) and content distance (mid-level features, against the content); lower is better.
 
-    python training/eval_stylizer.py [--contents 4] [--size 256]
+    python -m training.eval_stylizer [--contents 4] [--size 256]
 
 Writes docs/style_grid.png (fast) and docs/style_grid_detailed.png, and the averages into the manifest
 entry of style_decoder.pt.
@@ -16,10 +16,9 @@ style painting, beside the photo unchanged, a per-channel colour transfer, and t
 itself (another sample of its own patches), with the content distance and seconds per picture, and
 draws docs/style_grid.png from these fast results:
 
-    python training/eval_stylizer.py --texture [--contents 5] [--size 512]
+    python -m training.eval_stylizer --texture [--contents 5] [--size 512]
 """
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -27,17 +26,16 @@ import torch
 from PIL import Image
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio import presets  # noqa: E402
-from artstudio.models import registry  # noqa: E402
-from artstudio.models.stylizer import (BASELINE, DETAILED_STEPS, FEATURE_SHARE, StyleSource,  # noqa: E402
+from artstudio import presets
+from artstudio.models import registry
+from artstudio.models.stylizer import (BASELINE, DETAILED_STEPS, FEATURE_SHARE, StyleSource,
                                        resize_long_side)
-from artstudio.nets.texture_transport import BANDS  # noqa: E402
-from artstudio.models.tensors import to_tensor  # noqa: E402
-from artstudio.weights import update_metrics  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.mobilenet_eval import MobileNetFeatures, content_distance, style_distance  # noqa: E402
-from training.texture_distance import texture_distance  # noqa: E402
+from artstudio.nets.texture_transport import BANDS
+from artstudio.models.tensors import to_tensor
+from artstudio.weights import update_metrics
+from training.data import DATA_DIR, list_images, split
+from training.mobilenet_eval import MobileNetFeatures, content_distance, style_distance
+from training.texture_distance import texture_distance
 
 STYLES = ["van-gogh_starry-night-1889.jpg", "munch_the-scream-1893.jpg", "sakai-hoitsu_flowers-edo-period.jpg",
           "turner_shipwreck-of-the-minotaur-1810.jpg"]

@@ -8,18 +8,15 @@ change / spread across samples), each name used once, sign flipped so a positive
 "more". Writes weights/painting_gan_directions.pt and a manifest entry with the measured effect
 sizes.
 
-    python training/find_directions.py [--components 32] [--samples 96]
+    python -m training.find_directions [--components 32] [--samples 96]
 """
 import argparse
-import sys
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.models.generator import DEFAULT_TRUNCATION, GENERATOR_FILE  # noqa: E402
-from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import load_into, record_weights, weights_sha  # noqa: E402
+from artstudio.models.generator import DEFAULT_TRUNCATION, GENERATOR_FILE
+from artstudio.nets.painting_gan import Z_DIM, Generator
+from artstudio.weights import load_into, record_weights, weights_sha
 
 
 def luma(x: torch.Tensor) -> torch.Tensor:

@@ -4,21 +4,19 @@ Runs both heads over the validation split, picks the MobileNetV2 weight (a grid 
 temperature that minimise the validation negative log-likelihood, and writes weights/movement_ensemble.pt
 with the ensemble's measured figures (each head's alone beside them) in its manifest entry.
 
-    python training/fuse_classifiers.py
+    python -m training.fuse_classifiers
 """
 import json
-import sys
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.classes import MOVEMENTS  # noqa: E402
-from artstudio.models.classifier import BACKBONES, ENSEMBLE_FILE, fuse, load_backbone_net  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.metrics import classification_report  # noqa: E402
-from training.train_classifier import fit_temperature, label_of, load_view  # noqa: E402
+from artstudio.classes import MOVEMENTS
+from artstudio.models.classifier import BACKBONES, ENSEMBLE_FILE, fuse, load_backbone_net
+from artstudio.weights import record_weights
+from training.data import DATA_DIR, list_images, split
+from training.metrics import classification_report
+from training.train_classifier import fit_temperature, label_of, load_view
 
 
 @torch.no_grad()

@@ -6,12 +6,11 @@ fine-tunes the tail and the head on those caches, one checkpoint per epoch; stag
 temperature on the validation split, measures it and writes the head plus its manifest entry.
 `training/fuse_classifiers.py` then weighs the two backbones against each other.
 
-    python training/train_classifier.py [--backbone mobilenet_v2|efficientnet_lite0] [--epochs 12]
+    python -m training.train_classifier [--backbone mobilenet_v2|efficientnet_lite0] [--epochs 12]
 """
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -19,13 +18,12 @@ import torch
 import torchvision.transforms.v2.functional as TF
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.classes import MOVEMENTS  # noqa: E402
-from artstudio.models.classifier import BACKBONES  # noqa: E402
-from artstudio.nets.movement_net import EfficientMovementNet, MovementNet  # noqa: E402
-from artstudio.weights import load_weights, record_weights  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.metrics import classification_report  # noqa: E402
+from artstudio.classes import MOVEMENTS
+from artstudio.models.classifier import BACKBONES
+from artstudio.nets.movement_net import EfficientMovementNet, MovementNet
+from artstudio.weights import load_weights, record_weights
+from training.data import DATA_DIR, list_images, split
+from training.metrics import classification_report
 
 RUN_DIR = Path("runs/classifier")
 TRAIN_VIEWS = ("orig", "flip", "crop", "cropflip")

@@ -7,11 +7,10 @@ term that keeps different seeds apart; EMA of the generator weights.
 Checkpoints and sample grids go to runs/gan/; at the end (or when --steps is at or below the
 checkpoint's step) the EMA generator is written to weights/painting_gan.pt with a manifest entry.
 
-    python training/train_gan.py [--steps 5000] [--batch 16] [--threads 2]     # about 80 min on 2 CPU cores
+    python -m training.train_gan [--steps 5000] [--batch 16] [--threads 2]     # about 80 min on 2 CPU cores
 """
 import argparse
 import copy
-import sys
 import time
 from pathlib import Path
 
@@ -20,15 +19,14 @@ import torchvision.transforms.v2.functional as TF
 from PIL import Image
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.nets.painting_gan import Z_DIM, Generator  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
+from artstudio.nets.painting_gan import Z_DIM, Generator
+from artstudio.weights import record_weights
+from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.patch_discriminator import MultiScalePatchDiscriminator  # noqa: E402
-from training.patch_texture import PatchTextureLoss  # noqa: E402
-from training.projected_discriminator import ProjectedDiscriminator  # noqa: E402
+from training.data import DATA_DIR, list_images, split
+from training.patch_discriminator import MultiScalePatchDiscriminator
+from training.patch_texture import PatchTextureLoss
+from training.projected_discriminator import ProjectedDiscriminator
 
 
 

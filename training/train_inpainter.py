@@ -7,25 +7,23 @@ loss from a PatchGAN discriminator (training/patch_discriminator.py) that counts
 patches touching the hole (LaMa's recipe). Checkpoints and grids go to the run folder; running again with --steps at or below the checkpoint's step only exports
 weights/inpaint_unet.pt and its manifest entry.
 
-    python training/train_inpainter.py [--steps 2000] [--batch 6] [--threads 2] [--adv-weight W] [--init FILE]
+    python -m training.train_inpainter [--steps 2000] [--batch 6] [--threads 2] [--adv-weight W] [--init FILE]
 """
 import argparse
 import math
-import sys
 from pathlib import Path
 
 import torch
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.masks import KINDS, random_mask  # noqa: E402
-from artstudio.nets.inpaint_unet import InpaintUNet  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
+from artstudio.masks import KINDS, random_mask
+from artstudio.nets.inpaint_unet import InpaintUNet
+from artstudio.weights import record_weights
+from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean  # noqa: E402
-from training.train_stylizer import load_vgg, random_crop  # noqa: E402
+from training.data import DATA_DIR, list_images, split
+from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean
+from training.train_stylizer import load_vgg, random_crop
 
 PERCEPTUAL_TAPS = ("relu2_1", "relu3_1")
 WARMUP_STEPS = 100     # the zero-initialised output layer jumps under Adam's first full-size steps

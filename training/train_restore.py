@@ -1,7 +1,7 @@
 """Train a restoration network (artstudio/nets/restore_nets.py); seeded, resumable, progress logged.
 
-    python training/train_restore.py --task denoise [--steps 6000] [--batch 16] [--size 96]
-    python training/train_restore.py --task upscale [--steps 6000] [--batch 16] [--size 128]
+    python -m training.train_restore --task denoise [--steps 6000] [--batch 16] [--size 96]
+    python -m training.train_restore --task upscale [--steps 6000] [--batch 16] [--size 128]
 
 Data: crops of photos, WikiArt and Impressionist paintings (train splits, held in memory), damaged
 at random by training/degradations.py: `denoise` learns clean crops back from Gaussian or Poisson
@@ -14,7 +14,6 @@ weights (fp16) and their manifest entry.
 import argparse
 import math
 import random
-import sys
 from pathlib import Path
 
 import torch
@@ -22,13 +21,12 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.nets.restore_nets import DenoiseUNet, UpscaleNet  # noqa: E402
-from artstudio.weights import record_weights  # noqa: E402
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,  # noqa: E402
+from artstudio.nets.restore_nets import DenoiseUNet, UpscaleNet
+from artstudio.weights import record_weights
+from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
-from training.data import DATA_DIR, list_images, split  # noqa: E402
-from training.degradations import downscale, noise_and_blocks, to_tensor  # noqa: E402
+from training.data import DATA_DIR, list_images, split
+from training.degradations import downscale, noise_and_blocks, to_tensor
 
 SCALE = 4
 WEIGHTS = {"denoise": "restore_denoise.pt", "upscale": "restore_upscale_x4.pt"}

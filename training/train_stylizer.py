@@ -6,11 +6,10 @@ be decoded later. Seeded and resumable: checkpoints and sample grids (input over
 go to runs/stylizer/. Running again with --steps at or below the checkpoint's step only exports
 weights/style_decoder.pt and its manifest entry.
 
-    python training/train_stylizer.py [--steps 1500] [--size 128] [--batch 4] [--threads 2]
+    python -m training.train_stylizer [--steps 1500] [--size 128] [--batch 4] [--threads 2]
 """
 import argparse
 import random
-import sys
 from pathlib import Path
 
 import torch
@@ -18,12 +17,11 @@ import torchvision.transforms.v2.functional as TF
 from PIL import Image
 from torchvision.utils import save_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder  # noqa: E402
-from artstudio.nets.vgg import VGGFeatures  # noqa: E402
-from artstudio.weights import load_into, record_weights  # noqa: E402
-from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments  # noqa: E402
-from training.data import DATA_DIR, list_images, split  # noqa: E402
+from artstudio.nets.feature_transforms import ENCODER_TAP, Decoder
+from artstudio.nets.vgg import VGGFeatures
+from artstudio.weights import load_into, record_weights
+from training.common import ProgressLog, load_checkpoint, save_checkpoint, set_up, standard_arguments
+from training.data import DATA_DIR, list_images, split
 
 
 

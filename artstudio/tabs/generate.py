@@ -8,6 +8,7 @@ from PIL import Image
 
 from artstudio.models import registry
 from artstudio.models.generator import DEFAULT_TRUNCATION, LATENT_SIZE
+from artstudio.models.restorer import RestoreJob
 from artstudio.models.generator import direction_names as generator_directions
 from artstudio.outputs import PREVIEWS, output_path
 from artstudio.recipe import check_params, finite, integer, make_recipe, mapping, read_recipe, save_png, vector
@@ -16,6 +17,7 @@ from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
 
 DISPLAY_SIZE = 512
+DISPLAY_JOB = RestoreJob(clean=1.0, scale=4)      # the one-pass restorer: cleans the GAN's soft edges as it enlarges
 MAX_SEED = 2**31 - 1
 SLIDER_RANGE = 3
 
@@ -41,12 +43,13 @@ def _sliders(values: dict[str, float]) -> dict[str, float]:
 
 
 def enlarged(image: Image.Image) -> Image.Image:
-    """The painting at DISPLAY_SIZE by the Restore tab's x4 network (Lanczos while it is not installed)."""
+    """The painting at DISPLAY_SIZE through the Restore tab's restorer (DISPLAY_JOB), Lanczos while it is
+    not installed."""
     try:
         restorer = registry.get("restorer")
     except WeightsError:
         return image.resize((DISPLAY_SIZE, DISPLAY_SIZE), Image.LANCZOS)
-    return restorer.upscale(image, DISPLAY_SIZE // image.width)
+    return restorer.restore(image, DISPLAY_JOB)
 
 
 def _publish(image: Image.Image, state: dict, sliders: dict[str, float], folder: str = "generate"):
