@@ -6,7 +6,7 @@
 The test fixtures, copied --copies times each (renamed copies with one changed byte, so every
 content hash differs and none is skipped), make the collection. Times include start-up (Ray's and
 the model's), as a user waits for them; "model time" counts only the per-item times the workers
-report (their sum divided by the workers), the rate a long run approaches. Writes bench/batch.json; the README's "Scaling out" figures come from it.
+report (their sum divided by the workers), the rate a long run approaches. Writes bench/batch.json; docs/scaling.md quotes it.
 """
 import argparse
 import json

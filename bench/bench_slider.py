@@ -9,7 +9,6 @@ records them in the manifest entry of painting_gan.pt ("slider_release_ms").
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from artstudio.models import registry
 from artstudio.weights import update_metrics

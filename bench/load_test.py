@@ -2,7 +2,7 @@
 
 Every call must succeed or answer an honest "busy, try again" (Gradio's queue-full reply); the server
 must answer a valid request afterwards. Prints p50/p95 latency per endpoint and writes
-bench/load_test.json (the README's figures come from it).
+bench/load_test.json (docs/security.md quotes it).
 
     python -m bench.load_test [--users 8] [--seconds 60]
 """

@@ -3,7 +3,7 @@
 Starts `python app.py`, loads each model with one valid call, sends every hostile file (tests/hostile.py)
 to every image endpoint and every hostile zip to the batch classifier, plus a large valid photo-sized
 picture to each tab, then reads the server's VmHWM (peak resident set) from /proc. Writes
-bench/memory.json; the README states the figure. The ceiling is 3 GB on this machine.
+bench/memory.json; docs/security.md states the figure. The ceiling is 3 GB on this machine.
 
     python -m bench.memory_ceiling
 """

@@ -1,7 +1,7 @@
-"""Write the README's model cards from weights/manifest.json, so every figure there comes from the
+"""Write the model cards (docs/models.md) from weights/manifest.json, so every figure there comes from the
 script that measured it (training, evaluation and bench scripts record their figures in the manifest).
 
-    python -m bench.model_cards      # rewrites the part of README.md between the model-card markers
+    python -m bench.model_cards      # rewrites the part of docs/models.md between the model-card markers
 """
 from pathlib import Path
 
@@ -90,8 +90,8 @@ def stylizer_card(entry: dict) -> str:
                       + table(["method", "style distance", "content distance"], rows)
                       + "\n\nFast mode as it is now (`--texture`; each row: the style, then the results for "
                         "the held-out content photos at 512 px):"
-                        "\n\n![content x style grid, fast](docs/style_grid.png)\n\nDetailed mode, same layout:"
-                        "\n\n![content x style grid, detailed](docs/style_grid_detailed.png)")
+                        "\n\n![content x style grid, fast](style_grid.png)\n\nDetailed mode, same layout:"
+                        "\n\n![content x style grid, detailed](style_grid_detailed.png)")
     texture = m.get("eval_texture", {})
     if texture:
         rows = [[name.replace("_", " "), texture[name]["texture"], texture[name].get("content", "")]
@@ -143,7 +143,7 @@ def inpainter_card(entry: dict) -> str:
         evaluation = (f"{m['eval_images']} held-out photos and paintings at {m['eval_size_px']} px, three mask "
                       "kinds (lower is better; perceptual and Frechet distance in MobileNetV2 space):\n\n"
                       + table(["mask", "method", "hole L1", "perceptual", "Frechet"], rows)
-                      + "\n\n![inpainting comparison](docs/inpaint_grid.png)\n\nThick strokes then boxes; "
+                      + "\n\n![inpainting comparison](inpaint_grid.png)\n\nThick strokes then boxes; "
                         "rows: masked input, network, harmonic, OpenCV Telea, OpenCV Navier-Stokes.")
     native = m.get("eval_native_vs_opencv")
     if native:
@@ -152,7 +152,7 @@ def inpainter_card(entry: dict) -> str:
         evaluation += (f"\n\nAs users use it: {m['eval_native_images']} held-out photos at their own size (481 to "
                        "768 px), masks drawn at that size (`--native`):\n\n"
                        + table(["mask", "method", "hole L1", "perceptual", "Frechet", "s / image"], rows)
-                       + "\n\n![inpainting at native size](docs/inpaint_grid_native.png)\n\nSame layout, "
+                       + "\n\n![inpainting at native size](inpaint_grid_native.png)\n\nSame layout, "
                          "each picture shown as a half-size centre crop.")
     before = m.get("eval_native_before_detail")
     if native and before:
@@ -224,9 +224,9 @@ def gan_card(entry: dict, directions: dict | None) -> str:
                f"{m['patch_swd_train_vs_val']}, the same blurred (Gaussian, sigma 1 px) "
                f"{m['patch_swd_blurred_train_vs_val']}." + swd_levels(m)] if "patch_swd_trunc1.0" in m else []),
             "64 samples at truncation 1.0, the default (`generate` and the tab use no truncation unless asked):",
-            "![samples](docs/gan_samples.png)",
+            "![samples](gan_samples.png)",
             "Nearest training paintings (MobileNetV2 features) of six samples, sample first:",
-            "![neighbours](docs/gan_neighbours.png)"]
+            "![neighbours](gan_neighbours.png)"]
     evaluation = "\n\n".join(paragraphs)
     sliders = ""
     if directions:
@@ -338,12 +338,14 @@ def attribution_card(entry: dict) -> str:
              "" if a["report_top1"] is None else f"{a['report_top1']:.2f}"] for slug, a in per_artist]
     return f"""### Artist and year
 
-Two linear heads (`artstudio/nets/attribution_head.py`) over the features both movement networks
-already compute (pooled final features and early-layer texture and colour statistics, 3,504 numbers),
-so artist and year cost no extra network pass. The artist head knows only the {m['artists']} artists
-with 40 or more paintings in the training pools; it says a painting is by one of them only when the
-top probability reaches {m['known_threshold']:.2f}, fitted on held-out paintings by known and unknown
-artists. The year head scores decades from 1550 to 2030; the estimate is the median of that
+A small two-headed network (`artstudio/nets/attribution_head.py`: one shared hidden layer of 1,024)
+over the features both movement networks already compute (pooled final features and early-layer
+texture and colour statistics, 3,504 numbers), so artist and year cost no extra network pass. The
+artist head knows only the {m['artists']} artists with 40 or more paintings in the training pools, plus
+a class for everyone else trained on the other artists' paintings; it says a painting is by one of
+the known artists only when the top one's probability reaches {m['known_threshold']:.2f}, fitted on
+held-out paintings by known and unknown artists. The year head scores decades from 1550 to 2030
+(trained on every dated painting, any artist); the estimate is the median of that
 distribution and the interval its 10th to 90th percentile, with a temperature fitted so the interval
 holds about 80% of true years. Trained on the training split's file names
 (`artist-slug_title-year.jpg`, parsed by `training/paintings.py`; `training/train_attribution.py`).
@@ -392,7 +394,7 @@ def main() -> None:
     if "attribution_head.pt" in manifest:
         cards.append(attribution_card(manifest["attribution_head.pt"]))
     cards.append(backbone_card(manifest))
-    readme = ROOT / "README.md"
+    readme = ROOT / "docs" / "models.md"
     text = readme.read_text()
     before, rest = text.split(START)
     _, after = rest.split(END)

@@ -130,11 +130,15 @@ def damage_round(x: torch.Tensor, size: tuple[int, int], rng: random.Random, gen
     return x
 
 
-def damage_chain(clean: Image.Image, scale: int, rng: random.Random, generator: torch.Generator) -> torch.Tensor:
+def damage_chain(clean: Image.Image, scale: int, rng: random.Random, generator: torch.Generator,
+                 mild: bool = False) -> torch.Tensor:
     """The clean picture as a web copy might carry it, at 1/scale of its size: one or two damage rounds.
-    The first round passes through a size between 0.75 and 1.5 times the final one when a second follows."""
+    The first round passes through a size between 0.75 and 1.5 times the final one when a second follows.
+    `mild`: one gentler round (blur up to 1.5, noise up to sigma 10, JPEG quality 30-95), the common case."""
     final = (clean.height // scale, clean.width // scale)
     x = to_tensor(clean)
+    if mild:
+        return damage_round(x, final, rng, generator, max_blur=1.5, max_sigma=10, quality=(30, 95))
     second = rng.random() < 0.5
     middle = final
     if second:

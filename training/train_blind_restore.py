@@ -10,7 +10,8 @@ batches mix three kinds equally:
 - the cleaner's old noise-and-JPEG damage, so sigma-25 denoising does not regress;
 - JPEG alone at quality 10-50;
 - the chain.
-15% of the x2 and x4 crops are a clean downscale, so plain enlargement stays sharp. Loss: L1.
+15% of the x2 and x4 crops are a clean downscale, so plain enlargement stays sharp; of the chains, the
+share --mild is one mild round (most web copies), the rest the full chain. Loss: L1.
 
 Every 250 steps the PSNR on fixed validation crops is logged per scale (with the bicubic of the input
 beside it) and a checkpoint written under the run folder. Running again with --steps at or below the
@@ -36,8 +37,9 @@ INPUT_SIDE = {1: 96, 2: 48, 4: 48}
 VALIDATION_CROPS = 24
 
 
-def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.Generator) -> torch.Tensor:
-    """The training input for one clean crop at one scale."""
+def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.Generator,
+            mild: float) -> torch.Tensor:
+    """The training input for one clean crop at one scale; `mild`: the share of enlarging chains that are mild."""
     if scale == 1:
         kind = rng.randrange(3)
         if kind == 0:
@@ -46,23 +48,26 @@ def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.
             return to_tensor(jpeg(crop, rng.randint(10, 50)))
     elif rng.random() < 0.15:
         return downscale(crop, scale, rng, generator)
-    return damage_chain(crop, scale, rng, generator)
+    return damage_chain(crop, scale, rng, generator, mild=scale > 1 and rng.random() < mild)
 
 
 def make_batch(pool: list[Image.Image], scale: int, count: int, rng: random.Random,
-               generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+               generator: torch.Generator, mild: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     side = INPUT_SIDE[scale] * scale
     crops = [random_crop(rng.choice(pool), side, rng) for _ in range(count)]
-    return (torch.stack([damaged(c, scale, rng, generator) for c in crops]),
+    return (torch.stack([damaged(c, scale, rng, generator, mild) for c in crops]),
             torch.stack([to_tensor(c) for c in crops]))
 
 
 def fixed_sets(pool: list[Image.Image]) -> dict[str, tuple[int, torch.Tensor, torch.Tensor]]:
-    """Validation crops, the same every run: each scale's training mix, and x1 sigma-25 noise and JPEG q20."""
+    """Validation crops, the same every run: each scale's full chains, x2 mild chains, and x1 sigma-25 noise
+    and JPEG q20."""
     sets = {}
     for scale in (1, 2, 4):
         sets[f"x{scale}"] = (scale, *make_batch(pool, scale, VALIDATION_CROPS, random.Random(1234 + scale),
                                                 torch.Generator().manual_seed(1234 + scale)))
+    sets["x2mild"] = (2, *make_batch(pool, 2, VALIDATION_CROPS, random.Random(1240), torch.Generator().manual_seed(1240),
+                                     mild=1.0))
     rng, generator = random.Random(99), torch.Generator().manual_seed(99)
     crops = [random_crop(rng.choice(pool), INPUT_SIDE[1], rng) for _ in range(VALIDATION_CROPS)]
     clean = torch.stack([to_tensor(c) for c in crops])
@@ -98,6 +103,8 @@ def warm_start(net: BlindRestorer) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=4000, batch=16, lr=2e-4, run_dir="runs/blind_restore")
+    parser.add_argument("--mild", type=float, default=0.0,
+                        help="share of the x2 and x4 damage chains that are one mild round (damage_chain mild)")
     args = parser.parse_args()
     rng = set_up(args)
     generator = torch.Generator().manual_seed(args.seed)
@@ -116,7 +123,7 @@ def main() -> None:
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
-    settings = f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --seed {args.seed}"
+    settings = f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} --seed {args.seed}"
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)
@@ -128,7 +135,7 @@ def main() -> None:
         for group in opt.param_groups:
             group["lr"] = args.lr * 0.5 * (1 + math.cos(step / args.steps * math.pi))
         scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
-        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator)
+        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild)
         loss = (net(inputs, scale) - targets).abs().mean()
         opt.zero_grad()
         loss.backward()
