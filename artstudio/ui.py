@@ -7,7 +7,10 @@ from artstudio.tabs import classify, common, gallery, generate, inpaint, restore
 from artstudio.tabs.common import keeps_screen, status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
-MODEL_GROUP = "model"      # one queue slot shared by every model call
+# Two lanes of model calls, each with its own queue slot, so a 10 ms painting or a classification never
+# waits behind a 2 s fill or a 1024 px restoration: interactive (generate, sliders, variations, blends,
+# classify, heat maps, custom labels) and heavy (style transfer, refine, inpaint, restore, batches).
+INTERACTIVE, HEAVY = "interactive", "heavy"
 TAB_NAMES = {"classify": "Classify", "generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint",
              "restore": "Restore", "gallery": "Gallery"}
 SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
@@ -29,15 +32,15 @@ def model_concurrency() -> int:
     return 2 if registry.device().type == "cuda" else 1
 
 
-def _event(trigger, fn, inputs, outputs, api_name: str, **kwargs):
-    """A model-running event with an API name, through the shared model slot; a refusal leaves the page as it was."""
-    return trigger(keeps_screen(fn), inputs, outputs, api_name=api_name, concurrency_id=MODEL_GROUP,
+def _event(trigger, fn, inputs, outputs, api_name: str, lane: str = INTERACTIVE, **kwargs):
+    """A model-running event with an API name, through its lane's slot; a refusal leaves the page as it was."""
+    return trigger(keeps_screen(fn), inputs, outputs, api_name=api_name, concurrency_id=lane,
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
-def _model_step(trigger, fn, inputs, outputs, **kwargs):
-    """A model-running UI event (dice, slider, reset, click, restore): private, same shared slot."""
-    return trigger(keeps_screen(fn), inputs, outputs, api_visibility="private", concurrency_id=MODEL_GROUP,
+def _model_step(trigger, fn, inputs, outputs, lane: str = INTERACTIVE, **kwargs):
+    """A model-running UI event (dice, slider, reset, click, reopen): private, through its lane's slot."""
+    return trigger(keeps_screen(fn), inputs, outputs, api_visibility="private", concurrency_id=lane,
                    concurrency_limit=model_concurrency(), **kwargs)
 
 
@@ -72,7 +75,7 @@ def classify_tab() -> dict:
                              label="Results (click a header to sort)", interactive=False, elem_id="classify-table",
                              column_widths=["16%", "11%", "7%", "11%", "7%", "14%", "7%", "6%", "8%", "13%"])
         csv_file = gr.File(label="Download as CSV", interactive=False)
-        _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch")
+        _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch", HEAVY)
     with gr.Tab("Your own labels") as own_labels:
         chosen = custom_labels_tab()
     own_labels.select(classify.refresh_label_sets, chosen, chosen, api_visibility="private", queue=False)
@@ -108,7 +111,7 @@ def custom_labels_tab() -> gr.Dropdown:
                     export = gr.Button("Export")
                 exported = gr.File(label="Exported label set", interactive=False)
                 imported = gr.File(label="Import a .labels file", type="filepath")
-    _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train")
+    _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train", HEAVY)
     _event(run.click, classify.classify_custom, [image, chosen], result, "custom_classify")
     rename.click(keeps_screen(classify.rename_label_set), [chosen, new_name], [chosen, taught], api_visibility="private")
     delete_confirmed = gr.Checkbox(visible=False)
@@ -163,9 +166,9 @@ def stylize_tab() -> dict:
             download = gr.File(label="Download PNG (with recipe)", interactive=False)
             sends = send_buttons("stylize")
     inputs = [content, *s1, *s2, *s3, strength, preserve, size]
-    _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize")
+    _event(go.click, stylize.stylize_fast, inputs + [region], [result, compare, download], "stylize", HEAVY)
     refine_event = _event(refine.click, stylize.stylize_detailed, inputs + [steps, region],
-                          [result, compare, download, refine_status, refining], "stylize_detailed",
+                          [result, compare, download, refine_status, refining], "stylize_detailed", HEAVY,
                           show_progress_on=[refine_status])
     cancel.click(keeps_screen(stylize.cancelled), refining, [result, compare, download, refine_status, refining],
                  cancels=[refine_event], api_visibility="private", queue=False)
@@ -197,7 +200,7 @@ def inpaint_tab() -> dict:
                              elem_id="inpaint-result")
             mask_file = gr.File(label="Download the mask", interactive=False)
             sends = send_buttons("inpaint")
-    _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint")
+    _event(fill.click, inpaint.fill, [editor, mask_upload, method], [compare, result, mask_file], "inpaint", HEAVY)
     again.click(keeps_screen(inpaint.continue_editing), result, editor, api_visibility="private", queue=False)
     return {"input": editor, "result": result, "sends": sends, "reopen": (inpaint.reopen, [editor, mask_upload, method])}
 
@@ -290,7 +293,7 @@ def restore_tab() -> dict:
             download = gr.File(label="Download PNG (full size, with recipe)", interactive=False)
             sends = send_buttons("restore")
     run = _event(go.click, restore.restore, [picture, task, strength, upscaler], [result, compare, zoom, download],
-                 "restore", show_progress_on=[result])
+                 "restore", HEAVY, show_progress_on=[result])
     cancel.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
     result.select(keeps_screen(restore.zoom_at), [picture, result], zoom, api_visibility="private", queue=False)
     return {"input": picture, "result": result, "sends": sends,
