@@ -113,7 +113,8 @@ def custom_labels_tab() -> gr.Dropdown:
                 imported = gr.File(label="Import a .labels file", type="filepath")
     _event(teach.click, classify.train_labels, [name, *pairs, archive], [taught, chosen], "custom_train", HEAVY)
     _event(run.click, classify.classify_custom, [image, chosen], result, "custom_classify")
-    rename.click(keeps_screen(classify.rename_label_set), [chosen, new_name], [chosen, taught], api_visibility="private")
+    rename.click(keeps_screen(classify.rename_label_set), [chosen, new_name], [chosen, taught],
+                 api_visibility="private")
     delete_confirmed = gr.Checkbox(visible=False)
     delete.click(keeps_screen(classify.delete_label_set), [chosen, delete_confirmed], chosen, api_visibility="private",
                  js="(name) => [name, confirm(`Delete the label set \"${name}\"? This cannot be undone.`)]")
@@ -363,8 +364,9 @@ def send_to(target: str):
 def wire_reopen(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
     """The gallery's drop zone: switch to the tab that made the picture, then each tab restores its own."""
     opened_path = gr.State()
-    opened = parts["gallery"]["opener"].upload(keeps_screen(gallery.open_picture), parts["gallery"]["opener"], [tabs, opened_path],
-                                               api_visibility="private", queue=False)
+    opener = parts["gallery"]["opener"]
+    opened = opener.upload(keeps_screen(gallery.open_picture), opener, [tabs, opened_path],
+                           api_visibility="private", queue=False)
     for part in parts.values():
         if "reopen" in part:
             reopen, outputs = part["reopen"]

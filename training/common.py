@@ -1,5 +1,6 @@
 """What every training script shares: its standard flags, set-up, and resumable checkpoints."""
 import argparse
+import math
 import random
 import time
 from pathlib import Path
@@ -21,6 +22,14 @@ def standard_arguments(parser: argparse.ArgumentParser, *, steps: int, batch: in
     parser.add_argument("--limit", type=int, default=0, help="images used (0 = all), for smoke runs")
     parser.add_argument("--run-dir", type=Path, default=Path(run_dir), help="checkpoints and sample grids")
     parser.add_argument("--weights-dir", type=Path, default=None, help="where to write the weights (default weights/)")
+
+
+def cosine_lr(opt: torch.optim.Optimizer, peak: float, step: int, steps: int, warmup: int = 0) -> None:
+    """Set every group's learning rate on a cosine from `peak` at step 0 to zero at `steps`, after an
+    optional linear warm-up of `warmup` steps."""
+    scale = min(1.0, (step + 1) / warmup) if warmup else 1.0
+    for group in opt.param_groups:
+        group["lr"] = peak * scale * 0.5 * (1 + math.cos(step / steps * math.pi))
 
 
 def set_up(args: argparse.Namespace) -> random.Random:

@@ -27,7 +27,7 @@ from artstudio.classes import MOVEMENTS, artist_name, display_name
 from artstudio.models import registry
 from artstudio.nets.attribution_head import AttributionHead
 from artstudio.weights import record_weights
-from training.common import set_up, standard_arguments
+from training.common import cosine_lr, set_up, standard_arguments
 from training.data import is_validation
 from training.paintings import Painting, known_artists, list_paintings
 
@@ -75,8 +75,7 @@ def fit(head: AttributionHead, x: torch.Tensor, artists: torch.Tensor, years: to
     steps, step = epochs * math.ceil(len(x) / batch), 0
     for _ in range(epochs):
         for index in torch.randperm(len(x), generator=generator).split(batch):
-            for group in opt.param_groups:
-                group["lr"] = lr * 0.5 * (1 + math.cos(step / steps * math.pi))
+            cosine_lr(opt, lr, step, steps)
             artist_logits, year_logits = head(x[index])
             dated = has_year[index]
             loss = (F.cross_entropy(artist_logits, artists[index], reduction="sum")

@@ -6,7 +6,7 @@ Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (it
 x4 tail halved), then trained end to end on random real-world damage chains (training/degradations.py
 damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
 enlarged by two; x1 steps are cheap). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
-batches mix three kinds equally:
+batches mix three kinds (equally by default, --x1-mix):
 - the cleaner's old noise-and-JPEG damage, so sigma-25 denoising does not regress;
 - JPEG alone at quality 10-50;
 - the chain.
@@ -18,7 +18,6 @@ beside it) and a checkpoint written under the run folder. Running again with --s
 checkpoint's step only exports the weights (fp16) and their manifest entry.
 """
 import argparse
-import math
 import random
 
 import torch
@@ -27,7 +26,8 @@ from PIL import Image
 
 from artstudio.nets.restore_nets import BlindRestorer
 from artstudio.weights import WEIGHTS_DIR, record_weights, sha256_of
-from training.common import ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up, standard_arguments
+from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
+                             standard_arguments)
 from training.degradations import damage_chain, downscale, gaussian_noise, jpeg, noise_and_blocks, to_tensor
 from training.train_restore import load_pool, psnr, random_crop, source_paths
 
@@ -38,10 +38,11 @@ VALIDATION_CROPS = 24
 
 
 def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.Generator,
-            mild: float) -> torch.Tensor:
-    """The training input for one clean crop at one scale; `mild`: the share of enlarging chains that are mild."""
+            mild: float, x1_mix: tuple[float, float, float] = (1, 1, 1)) -> torch.Tensor:
+    """The training input for one clean crop at one scale; `mild`: the share of enlarging chains that are
+    mild; `x1_mix`: the weights of the three x1 kinds (noise and JPEG, JPEG alone, the chain)."""
     if scale == 1:
-        kind = rng.randrange(3)
+        kind = rng.choices(range(3), weights=x1_mix)[0]
         if kind == 0:
             return noise_and_blocks(crop, rng, generator)
         if kind == 1:
@@ -52,10 +53,11 @@ def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.
 
 
 def make_batch(pool: list[Image.Image], scale: int, count: int, rng: random.Random,
-               generator: torch.Generator, mild: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+               generator: torch.Generator, mild: float = 0.0,
+               x1_mix: tuple[float, float, float] = (1, 1, 1)) -> tuple[torch.Tensor, torch.Tensor]:
     side = INPUT_SIDE[scale] * scale
     crops = [random_crop(rng.choice(pool), side, rng) for _ in range(count)]
-    return (torch.stack([damaged(c, scale, rng, generator, mild) for c in crops]),
+    return (torch.stack([damaged(c, scale, rng, generator, mild, x1_mix) for c in crops]),
             torch.stack([to_tensor(c) for c in crops]))
 
 
@@ -105,7 +107,10 @@ def main() -> None:
     standard_arguments(parser, steps=4000, batch=16, lr=2e-4, run_dir="runs/blind_restore")
     parser.add_argument("--mild", type=float, default=0.0,
                         help="share of the x2 and x4 damage chains that are one mild round (damage_chain mild)")
+    parser.add_argument("--x1-mix", default="1,1,1",
+                        help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()
+    x1_mix = tuple(float(w) for w in args.x1_mix.split(","))
     rng = set_up(args)
     generator = torch.Generator().manual_seed(args.seed)
 
@@ -123,7 +128,8 @@ def main() -> None:
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
-    settings = f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} --seed {args.seed}"
+    settings = (f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
+                f"--x1-mix {args.x1_mix} --seed {args.seed}")
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)
@@ -132,10 +138,9 @@ def main() -> None:
         print("at the warm start: " + ", ".join(f"{k} {v:.2f}" for k, v in validate(net, sets).items()), flush=True)
     log = ProgressLog(every=20)
     while step < args.steps:
-        for group in opt.param_groups:
-            group["lr"] = args.lr * 0.5 * (1 + math.cos(step / args.steps * math.pi))
+        cosine_lr(opt, args.lr, step, args.steps)
         scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
-        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild)
+        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild, x1_mix)
         loss = (net(inputs, scale) - targets).abs().mean()
         opt.zero_grad()
         loss.backward()

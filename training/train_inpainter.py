@@ -10,7 +10,6 @@ weights/inpaint_unet.pt and its manifest entry.
     python -m training.train_inpainter [--steps 2000] [--batch 6] [--threads 2] [--adv-weight W] [--init FILE]
 """
 import argparse
-import math
 from pathlib import Path
 
 import torch
@@ -19,7 +18,7 @@ from torchvision.utils import save_image
 from artstudio.masks import KINDS, random_mask
 from artstudio.nets.inpaint_unet import InpaintUNet
 from artstudio.weights import record_weights
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
+from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split
 from training.patch_discriminator import PatchDiscriminator, hole_patches, masked_mean
@@ -69,8 +68,7 @@ def main() -> None:
                            f"--adv-weight {args.adv_weight} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
-        for group in opt.param_groups:
-            group["lr"] = args.lr * min(1.0, (step + 1) / WARMUP_STEPS) * 0.5 * (1 + math.cos(step / args.steps * math.pi))
+        cosine_lr(opt, args.lr, step, args.steps, warmup=WARMUP_STEPS)
         images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
         masks = torch.stack([random_mask(args.size, KINDS[i % 3], rng) for i in range(args.batch)])
         out = net(images, masks)

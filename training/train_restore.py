@@ -23,7 +23,7 @@ from torchvision.utils import save_image
 
 from artstudio.nets.restore_nets import DenoiseUNet, UpscaleNet
 from artstudio.weights import record_weights
-from training.common import (ProgressLog, RecipeLog, load_checkpoint, save_checkpoint, set_up,
+from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split
 from training.degradations import downscale, noise_and_blocks, to_tensor
@@ -114,8 +114,7 @@ def main() -> None:
           flush=True)
     log = ProgressLog(every=50)
     while step < args.steps:
-        for group in opt.param_groups:
-            group["lr"] = args.lr * 0.5 * (1 + math.cos(step / args.steps * math.pi))
+        cosine_lr(opt, args.lr, step, args.steps)
         inputs, targets = make_batch(args.task, pool, args.size, args.batch, rng, generator)
         loss = (net(inputs) - targets).abs().mean()
         opt.zero_grad()

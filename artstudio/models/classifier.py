@@ -113,7 +113,8 @@ class MovementClassifier:
         values, indices = probs.topk(min(k, len(label_set.labels)))
         return [(label_set.labels[i], float(v)) for v, i in zip(values, indices)]
 
-    def heatmap(self, image: Image.Image, label_index: int | None = None, artist_index: int | None = None) -> Image.Image:
+    def heatmap(self, image: Image.Image, label_index: int | None = None,
+                artist_index: int | None = None) -> Image.Image:
         """Grad-CAM over MobileNetV2's last feature map: where the evidence for the movement (default: the
         ensemble's top) lies, or with `artist_index` for that artist (the attribution head's score)."""
         x = self._batch([image])

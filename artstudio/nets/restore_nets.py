@@ -10,8 +10,8 @@ added back, so the body only learns the missing detail.
 
 BlindRestorer chains the two into one network for pictures with several damages at once (blur,
 resampling, noise, JPEG, twice over): a cleaner at the input's size, then the enlarger's body with
-a x4 tail or a x2 tail (x1 has a cleaner of its own). Trained end to end on random damage chains, so the cleaner learns what the
-enlarger needs rather than a single clean damage.
+a x4 tail or a x2 tail (x1 has a cleaner of its own). Trained end to end on random damage chains, so
+the cleaner learns what the enlarger needs rather than a single clean damage.
 """
 import torch
 from torch import nn
