@@ -139,7 +139,8 @@ def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m artstudio", description="ArtStudio from the command line.")
+    prog = "artstudio" if Path(sys.argv[0]).name == "artstudio" else "python -m artstudio"   # pip's command
+    parser = argparse.ArgumentParser(prog=prog, description="ArtStudio from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the web app (same as app.py)"))
 

@@ -15,11 +15,11 @@ import torch
 MANIFEST = "manifest.json"
 
 
-def default_weights_dir() -> Path:
+def default_weights_dir(checkout: Path = Path(__file__).resolve().parent.parent,
+                        prefix: Path = Path(sys.prefix)) -> Path:
     """The checkout's weights/ beside the package, else where `pip install` put them (share/artstudio/weights
     under the environment's prefix), so the app and the CLI find them from any working directory."""
-    beside = Path(__file__).resolve().parent.parent / "weights"
-    installed = Path(sys.prefix) / "share" / "artstudio" / "weights"
+    beside, installed = checkout / "weights", prefix / "share" / "artstudio" / "weights"
     return beside if (beside / MANIFEST).exists() or not (installed / MANIFEST).exists() else installed
 
 

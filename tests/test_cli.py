@@ -112,3 +112,21 @@ def test_generate_json_and_determinism(tmp_path):
 def test_generate_bad_direction(tmp_path, direction):
     result = cli("generate", "--direction", direction, "--out", tmp_path)
     assert result.returncode != 0 and "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_installed_package_finds_its_weights(tmp_path):
+    """pip install puts the weights under <prefix>/share/artstudio/weights; a checkout uses its own weights/."""
+    import tomllib
+
+    from artstudio.weights import MANIFEST, default_weights_dir
+    installed = tmp_path / "prefix" / "share" / "artstudio" / "weights"
+    installed.mkdir(parents=True)
+    (installed / MANIFEST).write_text("{}")
+    assert default_weights_dir(tmp_path / "site-packages", tmp_path / "prefix") == installed
+    checkout = tmp_path / "checkout"
+    (checkout / "weights").mkdir(parents=True)
+    (checkout / "weights" / MANIFEST).write_text("{}")
+    assert default_weights_dir(checkout, tmp_path / "prefix") == checkout / "weights"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["artstudio"] == "artstudio.cli:main"
+    assert "share/artstudio/weights" in project["tool"]["setuptools"]["data-files"]
