@@ -141,3 +141,38 @@ def test_variations_before_any_painting_is_a_sentence(client):
     fresh = Client(client.src, verbose=False)          # a new session: no painting generated yet
     with pytest.raises(AppError, match="Generate a painting first"):
         fresh.predict(0.5, *[0.0] * 8, api_name="/variations")
+
+
+@pytest.mark.parametrize("caller,refused_quietly", [("app", True), ("api", False), (None, False)])
+def test_a_refusal_keeps_the_page_only_for_the_page(caller, refused_quietly):
+    """In the browser a gr.Error becomes a warning and every output is skipped (nothing turns into an
+    "Error" pill); gradio_client and other callers still get the error."""
+    import gradio as gr
+    from gradio.context import LocalContext
+
+    from artstudio.tabs.common import keeps_screen
+
+    def handler(value):
+        raise gr.Error(f"{value} is not allowed")
+
+    def streaming(value):
+        yield "first"
+        raise gr.Error(f"{value} is not allowed")
+
+    class Request:
+        headers = {"x-gradio-user": caller} if caller else {}
+
+    token = LocalContext.request.set(Request())
+    try:
+        for fn, run in ((keeps_screen(handler), lambda f: f("seed -5")),
+                        (keeps_screen(streaming), lambda f: list(f("seed -5")))):
+            if refused_quietly:
+                with pytest.warns(UserWarning, match="seed -5 is not allowed"):
+                    result = run(fn)
+                skipped = result[-1] if isinstance(result, list) else result
+                assert skipped == gr.skip()
+            else:
+                with pytest.raises(gr.Error, match="seed -5 is not allowed"):
+                    run(fn)
+    finally:
+        LocalContext.request.reset(token)

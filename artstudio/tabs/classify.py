@@ -52,7 +52,8 @@ def about_painting(found: Attribution | None, classifier) -> str:
     slug, prob = found.artists[0]
     known = len(classifier.attributor.artists)
     if found.artist_known:
-        who = f"**Most likely {artist_name(slug)}** ({prob:.0%}). {classifier.attributor.lines[slug]}."
+        about = classifier.attributor.lines[slug].split(": ", 1)[-1]      # the line opens with the name
+        who = f"**Most likely {artist_name(slug)}** ({prob:.0%}): {about}."
     else:
         who = (f"**Probably by none of the {known} artists this model knows** (the closest is "
                f"{artist_name(slug)} at {prob:.0%}). Most paintings are by artists it has never seen.")
