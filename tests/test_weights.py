@@ -63,3 +63,13 @@ def test_missing_model_named_in_its_tab(weights_copy):
     (weights_copy / "vgg16_hed_conv4_2.pt").unlink()
     message = registry.availability("stylizer")
     assert message.startswith("Model not installed: weights/vgg16_hed_conv4_2.pt is missing")
+
+
+def test_every_model_implements_the_one_interface():
+    from artstudio.models import registry
+    from artstudio.models.base import StudioModel
+    for name in registry.MODELS:
+        model = registry.model_class(name)
+        assert issubclass(model, StudioModel) and model.name and model.files, name
+    with pytest.raises(TypeError, match="must name itself"):
+        type("Nameless", (StudioModel,), {"files": ("x.pt",)})

@@ -12,6 +12,7 @@ from PIL import Image
 from artstudio.classes import MOVEMENTS
 from artstudio.models import attribution
 from artstudio.models.attribution import Attribution
+from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_tensor
 from artstudio.models.custom_labels import LabelSet
 from artstudio.nets.movement_net import STAT_CHANNELS, EfficientMovementNet, MovementNet
@@ -43,18 +44,17 @@ def fuse(mobilenet_logits: torch.Tensor, efficientnet_logits: torch.Tensor, mobi
     return mixed / temperature
 
 
-class MovementClassifier:
+class MovementClassifier(StudioModel):
     name = "movement-classifier"
     files = tuple(f for _, backbone, head in BACKBONES.values() for f in (backbone, head)) + (ENSEMBLE_FILE,)
 
     def __init__(self, device: torch.device) -> None:
-        self.device = device
+        super().__init__(device, weights_sha(ENSEMBLE_FILE))
         self.net = load_backbone_net("mobilenet_v2", device)
         self.efficient_net = load_backbone_net("efficientnet_lite0", device)
         ensemble = load_weights(ENSEMBLE_FILE)
         self.mobilenet_weight = float(ensemble["mobilenet_weight"])
         self.temperature = float(ensemble["temperature"])
-        self.sha256 = weights_sha(ENSEMBLE_FILE)
         self.labels = list(MOVEMENTS)
         self.attributor = attribution.Attributor(device) if attribution.installed() else None
 

@@ -6,6 +6,7 @@ the seed and settings plus w itself; rendering the same w gives the same pixels 
 import torch
 from PIL import Image
 
+from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_pil
 from artstudio.nets.painting_gan import W_DIM, Z_DIM, Generator
 from artstudio.weights import load_into, load_weights, weights_sha
@@ -24,17 +25,16 @@ def direction_names() -> list[str]:
     return list(load_weights(DIRECTIONS_FILE)["names"])
 
 
-class PaintingGenerator:
+class PaintingGenerator(StudioModel):
     name = "painting-gan"
     files = (GENERATOR_FILE, DIRECTIONS_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
-        self.device = device
+        super().__init__(device, weights_sha(GENERATOR_FILE))
         self.net = load_into(Generator(), GENERATOR_FILE, device)
         directions = load_weights(DIRECTIONS_FILE)
         self.direction_names: list[str] = list(directions["names"])
         self.direction_vectors = directions["vectors"].float().to(device)       # (K, W_DIM), one sigma long
-        self.sha256 = weights_sha(GENERATOR_FILE)
 
     @torch.no_grad()
     def latent(self, seed: int, truncation: float = DEFAULT_TRUNCATION) -> torch.Tensor:

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageChops
 
+from artstudio.models.base import StudioModel
 from artstudio.nets.detail_copy import copy_detail
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
@@ -120,14 +121,13 @@ def work_scale(crop: Image.Image, crop_mask: Image.Image, method: str) -> float:
     return min(1.0, MAX_WORK_SIZE / long_side, max(scale, MIN_WORK_SIZE / long_side))
 
 
-class Inpainter:
+class Inpainter(StudioModel):
     name = "inpaint-unet"
     files = (NETWORK_FILE,)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
-        self.device = device
+        super().__init__(device, weights_sha(NETWORK_FILE))
         self.net = load_into(InpaintUNet(), NETWORK_FILE, device)
-        self.sha256 = weights_sha(NETWORK_FILE)
 
     def fill(self, image: Image.Image, mask: Image.Image) -> Image.Image:
         """Fill the white part of `mask` (same size as `image`, mode L, 0/255) with the network."""

@@ -3,8 +3,9 @@
     from artstudio.models import registry
     classifier = registry.get("classifier")     # raises WeightsError if its weights are missing
 
-Like IOPaint's model manager, every model is built the same way: `Model(device)` loads its weights
-through the manifest (sha256-checked) and exposes plain methods over PIL images.
+Like IOPaint's model manager, every model is built the same way: a StudioModel (artstudio/models/base.py)
+whose `Model(device)` loads its weights through the manifest (sha256-checked) and exposes plain methods
+over PIL images.
 """
 import importlib
 import os
@@ -12,6 +13,7 @@ import threading
 
 import torch
 
+from artstudio.models.base import StudioModel
 from artstudio.weights import WeightsError, verify
 
 # name -> "module:Class" (imported only when first used)
@@ -35,12 +37,15 @@ def configure_threads() -> None:
     torch.set_num_threads(int(os.environ.get("ARTSTUDIO_THREADS", os.cpu_count() or 1)))
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> type[StudioModel]:
     module, cls = MODELS[name].split(":")
-    return getattr(importlib.import_module(module), cls)
+    model = getattr(importlib.import_module(module), cls)
+    if not issubclass(model, StudioModel):
+        raise TypeError(f"{MODELS[name]} does not implement StudioModel (artstudio/models/base.py)")
+    return model
 
 
-def get(name: str):
+def get(name: str) -> StudioModel:
     """The loaded model `name`, built on first use; WeightsError says which file is missing or damaged."""
     with _lock:
         if name not in _cache:

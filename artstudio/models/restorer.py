@@ -14,6 +14,7 @@ from functools import cached_property
 import torch
 from PIL import Image
 
+from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.models.tiling import tile_steps
 from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
@@ -57,12 +58,12 @@ class RestoreJob:
                              f"{MAX_UPSCALE_INPUT // 1_000_000} megapixels (e.g. 2048x2048). Crop it first.")
 
 
-class Restorer:
+class Restorer(StudioModel):
     name = "restore-blind+upscale-x4"
     files = (BLIND_FILE, UPSCALE_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
-        self.device = device
+        super().__init__(device, weights_sha(BLIND_FILE))
         self.blind = load_into(BlindRestorer(), BLIND_FILE, device).to(memory_format=torch.channels_last)
         self.upscaler = load_into(UpscaleNet(), UPSCALE_FILE, device).to(memory_format=torch.channels_last)
 

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter, ImageStat
 
+from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.efficientnet_lite import EfficientNetLite0
 from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_moments, patch_whiten_colour,
@@ -119,16 +120,15 @@ def apply_region(result: Image.Image, content: Image.Image, region: Image.Image 
     return Image.composite(result, content, soft)
 
 
-class Stylizer:
+class Stylizer(StudioModel):
     name = "whitening-colouring-relu3_1"
     files = (VGG_FILE, DECODER_FILE)    # checked by registry.availability
 
     def __init__(self, device: torch.device) -> None:
-        self.device = device
+        super().__init__(device, weights_sha(DECODER_FILE))
         # channels-last convolutions measured a third faster on a 2-core CPU (bench/bench_speed.py)
         self.vgg = load_into(VGGFeatures(), VGG_FILE, device).to(memory_format=torch.channels_last)
         self.decoder = load_into(Decoder(), DECODER_FILE, device).to(memory_format=torch.channels_last)
-        self.sha256 = weights_sha(DECODER_FILE)
         self._stats_cache: OrderedDict[str, StyleStats] = OrderedDict()
 
     def _prepare(self, content: Image.Image, size: int) -> tuple[Image.Image, torch.Tensor]:
