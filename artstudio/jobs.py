@@ -95,7 +95,7 @@ def _stylize(options: Namespace) -> Process:
             raise named(path, err)
         params = {"styles": [{"style": style_name, "weight": 1.0}], "strength": options.strength,
                   "size": options.size, "mode": options.mode, "preserve_color": options.preserve_color,
-                  "region": False}
+                  "region": False} | ({"steps": steps} if options.mode == "detailed" else {})
         out = save_png(result, out_dir / f"{safe_stem(path)}_stylized.png",
                        make_recipe("stylize", f"{stylizer.name} ({options.mode})", stylizer.sha256, params))
         return {"path": str(out), "content": str(path), "ms": ms}
