@@ -14,7 +14,7 @@ from artstudio.weights import WeightsError
 TASKS = {"Clean (noise and JPEG blocks)": (True, 1), "Enlarge x2": (False, 2), "Enlarge x4": (False, 4),
          "Clean, then enlarge x2": (True, 2), "Clean, then enlarge x4": (True, 4)}
 UPSCALERS = {"Fast (trained here)": "fast",
-             "Detailed (Real-ESRGAN x4plus: about 6 s for a 128 px picture at x4, 60 times slower)": "detailed"}
+             "Detailed (Real-ESRGAN x4plus: about 60 times slower, seconds for a 128 px picture)": "detailed"}
 ZOOM = 192       # side of the 1:1 comparison crop, in output pixels
 
 
