@@ -7,9 +7,10 @@ from artstudio.tabs import classify, common, gallery, generate, inpaint, restore
 from artstudio.tabs.common import keeps_screen, status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
 
-# Two lanes of model calls, each with its own queue slot, so a 10 ms painting or a classification never
-# waits behind a 2 s fill or a 1024 px restoration: interactive (generate, sliders, variations, blends,
-# classify, heat maps, custom labels) and heavy (style transfer, refine, inpaint, restore, batches).
+# Two lanes of model calls, each with its own queue slots (model_concurrency), so a 10 ms painting or a
+# classification never waits behind a 2 s fill or a 1024 px restoration: interactive (generate, sliders,
+# variations, blends, classify, heat maps, custom labels) and heavy (style transfer, refine, inpaint,
+# restore, batches).
 INTERACTIVE, HEAVY = "interactive", "heavy"
 TAB_NAMES = {"classify": "Classify", "generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint",
              "restore": "Restore", "gallery": "Gallery"}
@@ -28,20 +29,22 @@ ENTER_COMMITS_SLIDER_BOX = """() => {
 }"""
 
 
-def model_concurrency() -> int:
-    return 2 if registry.device().type == "cuda" else 1
+def model_concurrency(lane: str = HEAVY) -> int:
+    """Calls at once in a lane: heavy jobs one at a time on a CPU (two on a GPU); interactive calls, each a
+    few tens of milliseconds of model time, two at a time, so a burst of them does not queue."""
+    return 2 if lane == INTERACTIVE or registry.device().type == "cuda" else 1
 
 
 def _event(trigger, fn, inputs, outputs, api_name: str, lane: str = INTERACTIVE, **kwargs):
     """A model-running event with an API name, through its lane's slot; a refusal leaves the page as it was."""
     return trigger(keeps_screen(fn), inputs, outputs, api_name=api_name, concurrency_id=lane,
-                   concurrency_limit=model_concurrency(), **kwargs)
+                   concurrency_limit=model_concurrency(lane), **kwargs)
 
 
 def _model_step(trigger, fn, inputs, outputs, lane: str = INTERACTIVE, **kwargs):
     """A model-running UI event (dice, slider, reset, click, reopen): private, through its lane's slot."""
     return trigger(keeps_screen(fn), inputs, outputs, api_visibility="private", concurrency_id=lane,
-                   concurrency_limit=model_concurrency(), **kwargs)
+                   concurrency_limit=model_concurrency(lane), **kwargs)
 
 
 def classify_tab() -> dict:
