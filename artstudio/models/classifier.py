@@ -113,25 +113,35 @@ class MovementClassifier(StudioModel):
         values, indices = probs.topk(min(k, len(label_set.labels)))
         return [(label_set.labels[i], float(v)) for v, i in zip(values, indices)]
 
-    def heatmap(self, image: Image.Image, label_index: int | None = None,
-                artist_index: int | None = None) -> Image.Image:
+    def heatmap(self, image: Image.Image, label_index: int | None = None) -> Image.Image:
         """Grad-CAM over MobileNetV2's last feature map: where the evidence for the movement (default: the
-        ensemble's top) lies, or with `artist_index` for that artist (the attribution head's score)."""
+        ensemble's top) lies."""
+        index = int(self.logits([image]).argmax()) if label_index is None else label_index
+        return self.heatmaps(image, index)[0]
+
+    def heatmaps(self, image: Image.Image, label_index: int,
+                 artist_index: int | None = None) -> tuple[Image.Image, Image.Image | None]:
+        """Grad-CAM for a movement and, with `artist_index` (and the attribution head), for that artist,
+        from one forward pass: MobileNetV2's last feature map carries both scores' gradients."""
         x = self._batch([image])
         with torch.no_grad():
             trunk, stats = self.net.trunk_and_stats(x)
+            other = (self.efficient_net.head.describe(*self.efficient_net.trunk_and_stats(x))
+                     if artist_index is not None and self.attributor is not None else None)
         feature_map = self.net.head.tail(trunk).detach().requires_grad_(True)
         described = torch.cat([feature_map.mean((2, 3)), stats], 1)
-        if artist_index is not None and self.attributor is not None:
-            with torch.no_grad():
-                other = self.efficient_net.head.describe(*self.efficient_net.trunk_and_stats(x))
-            score = self.attributor.artist_logit(torch.cat([described, other], 1), artist_index)[0]
-        else:
-            index = int(self.logits([image]).argmax()) if label_index is None else label_index
-            score = self.net.head.fc(described)[0, index]
-        (grad,) = torch.autograd.grad(score, feature_map)
+        movement = self._cam(feature_map, self.net.head.fc(described)[0, label_index], image.size,
+                             retain=other is not None)
+        if other is None:
+            return movement, None
+        score = self.attributor.artist_logit(torch.cat([described, other], 1), artist_index)[0]
+        return movement, self._cam(feature_map, score, image.size, retain=False)
+
+    @staticmethod
+    def _cam(feature_map: torch.Tensor, score: torch.Tensor, size: tuple[int, int], retain: bool) -> Image.Image:
+        (grad,) = torch.autograd.grad(score, feature_map, retain_graph=retain)
         cam = torch.relu((grad.mean((2, 3), keepdim=True) * feature_map).sum(1, keepdim=True))
         cam = cam / cam.max().clamp(min=1e-8)
-        cam = torch.nn.functional.interpolate(cam, size=(image.height, image.width), mode="bilinear",
+        cam = torch.nn.functional.interpolate(cam, size=(size[1], size[0]), mode="bilinear",
                                               antialias=True)[0, 0].clamp(0, 1)
         return Image.fromarray((cam * 255).round().to(torch.uint8).cpu().numpy())

@@ -70,10 +70,9 @@ def classify_image(painting: str | None, top_k: int, opacity: float, heat_for: s
     show_notes(loaded.notes)
     classifier = model("classifier")
     top, found = classifier.analyse(loaded.image, top_k)
-    heats = {HEAT_TARGETS[0]: classifier.heatmap(loaded.image, MOVEMENTS.index(top[0][0]))}
-    if found is not None:
-        heats[HEAT_TARGETS[1]] = classifier.heatmap(loaded.image, artist_index=classifier.attributor.artists.index(
-            found.artists[0][0]))
+    artist_index = classifier.attributor.artists.index(found.artists[0][0]) if found else None
+    movement_heat, artist_heat = classifier.heatmaps(loaded.image, MOVEMENTS.index(top[0][0]), artist_index)
+    heats = {HEAT_TARGETS[0]: movement_heat} | ({HEAT_TARGETS[1]: artist_heat} if artist_heat else {})
     labels = {display_name(label): prob for label, prob in top}
     artists = {artist_name(slug): prob for slug, prob in found.artists} if found else {}
     state = (loaded.image, heats)

@@ -102,6 +102,13 @@ def from_browser() -> bool:
     return headers is not None and headers.get("x-gradio-user") == "app"
 
 
+def _refuse_quietly(err: gr.Error) -> None:
+    """In the browser, show a refusal as a warning toast; for any other caller, raise it."""
+    if not from_browser():
+        raise err
+    gr.Warning(err.message)
+
+
 def keeps_screen(fn: Callable) -> Callable:
     """`fn` as an event handler whose refusals (gr.Error) leave the page as it was: in the browser the
     message becomes a warning toast and every output is skipped, where an error would turn each output
@@ -112,9 +119,7 @@ def keeps_screen(fn: Callable) -> Callable:
             try:
                 yield from fn(*args, **kwargs)
             except gr.Error as err:
-                if not from_browser():
-                    raise
-                gr.Warning(err.message)
+                _refuse_quietly(err)
                 yield gr.skip()
         return stream
 
@@ -123,8 +128,6 @@ def keeps_screen(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except gr.Error as err:
-            if not from_browser():
-                raise
-            gr.Warning(err.message)
+            _refuse_quietly(err)
             return gr.skip()
     return call
