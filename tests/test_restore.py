@@ -149,14 +149,18 @@ def test_training_smoke(tiny_data, tmp_path, task):
     assert (weights / ("restore_denoise.pt" if task == "denoise" else "restore_upscale_x4.pt")).exists()
 
 
-@apply([needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt")])
+@apply([needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt"),
+        needs_weights("restore_blind.pt")])
+@pytest.mark.parametrize("start, recipe_words", [((), "restore_denoise.pt (sha256"),
+                                                 (("--grow-to", "72x17"), "to an enlarger of 72x17")])
 @pytest.mark.training
-def test_blind_training_smoke(tiny_data, tmp_path):
-    """Two steps warm-started from the shipped cleaner and enlarger, then the fp16 export and its recipe."""
+def test_blind_training_smoke(tiny_data, tmp_path, start, recipe_words):
+    """Two steps warm-started from the shipped cleaner and enlarger, or from the shipped blind restorer
+    grown, then the fp16 export and its recipe."""
     from artstudio.weights import read_manifest
-    weights = run_training("training.train_blind_restore", tiny_data, tmp_path, "--batch", "2")
+    weights = run_training("training.train_blind_restore", tiny_data, tmp_path, "--batch", "2", *start)
     entry = read_manifest(weights)["restore_blind.pt"]
-    assert entry["metrics"]["train_steps"] == 2 and "restore_denoise.pt (sha256" in entry["recipe"]
+    assert entry["metrics"]["train_steps"] == 2 and recipe_words in entry["recipe"]
 
 
 @apply(needs_restorer + [needs_weights("realesrgan_x4plus.pt")])
@@ -180,3 +184,31 @@ def test_steps_survive_being_resumed_on_other_threads(restorer, scene):
         thread.start()
         thread.join()
     assert results[-2][1].size == (600, 400)
+
+
+@pytest.mark.parametrize("width, convs", [(48, 12), (64, 16), (56, 13)])
+def test_grown_enlarger_computes_what_it_grew_from(width, convs):
+    """Growing keeps the function (new channels start silent, new layers as identities) and the shape."""
+    from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
+    from training.grow import grown_restorer, grown_upscaler
+    torch.manual_seed(0)
+    small = UpscaleNet(48, 12)
+    for module in small.modules():
+        if isinstance(module, torch.nn.PReLU):
+            torch.nn.init.uniform_(module.weight, -0.5, 0.5)
+    x = torch.rand(2, 3, 20, 24)
+    grown = grown_upscaler(small, width, convs)
+    assert UpscaleNet.shape_of(grown.state_dict()) == (width, convs)
+    assert torch.allclose(grown(x), small(x), atol=1e-6)
+    blind = BlindRestorer()
+    grown_blind = grown_restorer(blind, width, convs)
+    x = torch.rand(1, 3, 16, 16)
+    for scale in (1, 2, 4):
+        assert torch.allclose(grown_blind(x, scale), blind(x, scale), atol=1e-6)
+
+
+def test_an_enlarger_cannot_shrink():
+    from artstudio.nets.restore_nets import UpscaleNet
+    from training.grow import grown_upscaler
+    with pytest.raises(ValueError, match="shrink"):
+        grown_upscaler(UpscaleNet(48, 12), 32, 12)

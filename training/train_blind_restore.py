@@ -1,9 +1,10 @@
 """Train the blind restorer (artstudio/nets/restore_nets.py BlindRestorer): clean and enlarge in one call.
 
-    python -m training.train_blind_restore [--steps 4000] [--batch 16] [--threads 2]
+    python -m training.train_blind_restore [--steps 4000] [--batch 16] [--threads 2] [--grow-to 64x16]
 
 Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (its x2 tail starts as the
-x4 tail halved), then trained end to end on random real-world damage chains (training/degradations.py
+x4 tail halved), or with --grow-to from the shipped blind restorer, its enlarger grown wider and deeper
+(training/grow.py); then trained end to end on random real-world damage chains (training/degradations.py
 damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
 enlarged by two; x1 steps are cheap). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
 batches mix three kinds (equally by default, --x1-mix):
@@ -24,11 +25,12 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from artstudio.nets.restore_nets import BlindRestorer
-from artstudio.weights import WEIGHTS_DIR, record_weights, sha256_of
+from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
+from artstudio.weights import WEIGHTS_DIR, load_weights, record_weights, sha256_of, weights_sha
 from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.degradations import damage_chain, downscale, gaussian_noise, jpeg, noise_and_blocks, to_tensor
+from training.grow import grown_restorer
 from training.train_restore import load_pool, psnr, random_crop, source_paths
 
 WEIGHTS_FILE = "restore_blind.pt"
@@ -90,6 +92,16 @@ def baselines(sets: dict) -> dict[str, float]:
             for name, (scale, inputs, targets) in sets.items()}
 
 
+def grown_shipped_restorer(width: int, convs: int) -> tuple[BlindRestorer, str]:
+    """The shipped blind restorer, its enlarger grown to width x convs; and the recipe words."""
+    state = {k: v.float() for k, v in load_weights(WEIGHTS_FILE).items()}
+    shipped = BlindRestorer(*UpscaleNet.shape_of(state, "enlarger."))
+    shipped.load_state_dict(state)
+    words = (f"grown from {WEIGHTS_FILE} (sha256 {weights_sha(WEIGHTS_FILE)[:12]}, enlarger "
+             f"{shipped.enlarger.width}x{shipped.enlarger.convs}) to an enlarger of {width}x{convs}")
+    return grown_restorer(shipped, width, convs), words
+
+
 def warm_start(net: BlindRestorer) -> str:
     """The shipped cleaner and x4 enlarger (weights/); returns the recipe words."""
     words = []
@@ -107,6 +119,8 @@ def main() -> None:
     standard_arguments(parser, steps=4000, batch=16, lr=2e-4, run_dir="runs/blind_restore")
     parser.add_argument("--mild", type=float, default=0.0,
                         help="share of the x2 and x4 damage chains that are one mild round (damage_chain mild)")
+    parser.add_argument("--grow-to", help="start from the shipped blind restorer, its enlarger grown to "
+                        "WIDTHxCONVS (e.g. 64x16)")
     parser.add_argument("--x1-mix", default="1,1,1",
                         help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()
@@ -121,15 +135,18 @@ def main() -> None:
     print(f"{len(pool)} training images ({len(pools[4])} large enough for x4), {len(val_pool)} validation images",
           flush=True)
 
-    net = BlindRestorer()
     recipe_log = RecipeLog()
-    recipe_log.init = warm_start(net)
+    if args.grow_to:
+        net, recipe_log.init = grown_shipped_restorer(*(int(n) for n in args.grow_to.split("x")))
+    else:
+        net = BlindRestorer()
+        recipe_log.init = warm_start(net)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
     settings = (f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
-                f"--x1-mix {args.x1_mix} --seed {args.seed}")
+                f"--x1-mix {args.x1_mix} --seed {args.seed}" + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)
@@ -138,7 +155,7 @@ def main() -> None:
         print("at the warm start: " + ", ".join(f"{k} {v:.2f}" for k, v in validate(net, sets).items()), flush=True)
     log = ProgressLog(every=20)
     while step < args.steps:
-        cosine_lr(opt, args.lr, step, args.steps)
+        cosine_lr(opt, args.lr, step, args.steps, warmup=200)
         scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
         inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild, x1_mix)
         loss = (net(inputs, scale) - targets).abs().mean()

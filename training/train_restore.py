@@ -2,11 +2,14 @@
 
     python -m training.train_restore --task denoise [--steps 6000] [--batch 16] [--size 96]
     python -m training.train_restore --task upscale [--steps 6000] [--batch 16] [--size 128]
+                                     [--grow-to 64x16] [--bicubic-share 0.5]
 
 Data: crops of photos, WikiArt and Impressionist paintings (train splits, held in memory), damaged
 at random by training/degradations.py: `denoise` learns clean crops back from Gaussian or Poisson
 noise of unknown level and JPEG quality 10-90 (blind: no level is given); `upscale` learns the crop
-from a x4 smaller copy made by a random resampler, sometimes blurred, noisy or JPEG'd. Loss: L1.
+from a x4 smaller copy made by a random resampler, sometimes blurred, noisy or JPEG'd (--bicubic-share
+of the copies are a plain bicubic downscale, what a clean small picture most often is). --grow-to
+starts the enlarger from the shipped one made wider and deeper (training/grow.py). Loss: L1.
 Every 250 steps the PSNR on a fixed batch of validation crops is logged and a checkpoint written
 under the run folder; running again with --steps at or below the checkpoint's step only exports the
 weights (fp16) and their manifest entry.
@@ -22,11 +25,12 @@ from PIL import Image
 from torchvision.utils import save_image
 
 from artstudio.nets.restore_nets import DenoiseUNet, UpscaleNet
-from artstudio.weights import record_weights
+from artstudio.weights import load_weights, record_weights, weights_sha
 from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.data import DATA_DIR, list_images, split
 from training.degradations import downscale, noise_and_blocks, to_tensor
+from training.grow import grown_upscaler
 
 SCALE = 4
 WEIGHTS = {"denoise": "restore_denoise.pt", "upscale": "restore_upscale_x4.pt"}
@@ -64,17 +68,32 @@ def random_crop(image: Image.Image, size: int, rng: random.Random) -> Image.Imag
 
 
 def make_pair(task: str, image: Image.Image, size: int, rng: random.Random,
-              generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+              generator: torch.Generator, bicubic_share: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """(damaged input, clean target) for one crop."""
     crop = random_crop(image, size, rng)
-    damaged = noise_and_blocks(crop, rng, generator) if task == "denoise" else downscale(crop, SCALE, rng, generator)
+    if task == "denoise":
+        damaged = noise_and_blocks(crop, rng, generator)
+    elif rng.random() < bicubic_share:
+        damaged = to_tensor(crop.resize((size // SCALE, size // SCALE), Image.BICUBIC))
+    else:
+        damaged = downscale(crop, SCALE, rng, generator)
     return damaged, to_tensor(crop)
 
 
 def make_batch(task: str, pool: list[Image.Image], size: int, count: int, rng: random.Random,
-               generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    pairs = [make_pair(task, rng.choice(pool), size, rng, generator) for _ in range(count)]
+               generator: torch.Generator, bicubic_share: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    pairs = [make_pair(task, rng.choice(pool), size, rng, generator, bicubic_share) for _ in range(count)]
     return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
+
+
+def grown_shipped_upscaler(width: int, convs: int) -> tuple[UpscaleNet, str]:
+    """The shipped x4 enlarger grown to width x convs (computing what it computed); and the recipe words."""
+    state = {k: v.float() for k, v in load_weights(WEIGHTS["upscale"]).items()}
+    shipped = UpscaleNet(*UpscaleNet.shape_of(state))
+    shipped.load_state_dict(state)
+    words = (f"grown from {WEIGHTS['upscale']} {shipped.width}x{shipped.convs} "
+             f"(sha256 {weights_sha(WEIGHTS['upscale'])[:12]}) to {width}x{convs}")
+    return grown_upscaler(shipped, width, convs), words
 
 
 def psnr(output: torch.Tensor, target: torch.Tensor) -> float:
@@ -87,6 +106,9 @@ def main() -> None:
     parser.add_argument("--task", choices=sorted(WEIGHTS), required=True)
     standard_arguments(parser, steps=6000, batch=16, lr=5e-4, run_dir="runs/restore", size=None)
     parser.add_argument("--size", type=int, help="crop side of the clean target (default 96 denoise, 128 upscale)")
+    parser.add_argument("--grow-to", help="upscale: start from the shipped enlarger grown to WIDTHxCONVS, e.g. 64x16")
+    parser.add_argument("--bicubic-share", type=float, default=0.0,
+                        help="upscale: share of the small copies that are a plain bicubic downscale")
     args = parser.parse_args()
     args.size = args.size or (96 if args.task == "denoise" else 128)
     args.run_dir = args.run_dir / args.task
@@ -99,13 +121,16 @@ def main() -> None:
     val_inputs, val_targets = make_batch(args.task, val_pool, args.size, VALIDATION_CROPS, val_rng, val_gen)
     print(f"{len(pool)} training images, {len(val_pool)} validation images", flush=True)
 
-    net = DenoiseUNet() if args.task == "denoise" else UpscaleNet()
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     recipe_log = RecipeLog()
+    net = DenoiseUNet() if args.task == "denoise" else UpscaleNet()
+    if args.grow_to:
+        net, recipe_log.init = grown_shipped_upscaler(*(int(n) for n in args.grow_to.split("x")))
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
-    settings = f"--steps {args.steps} --batch {args.batch} --size {args.size} --lr {args.lr} --seed {args.seed}"
+    settings = (f"--steps {args.steps} --batch {args.batch} --size {args.size} --lr {args.lr} --seed {args.seed}"
+                f" --bicubic-share {args.bicubic_share}" + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
     if step < args.steps:
         recipe_log.start(step, settings)
     baseline = psnr(F.interpolate(val_inputs, scale_factor=SCALE, mode="bicubic") if args.task == "upscale"
@@ -114,8 +139,8 @@ def main() -> None:
           flush=True)
     log = ProgressLog(every=50)
     while step < args.steps:
-        cosine_lr(opt, args.lr, step, args.steps)
-        inputs, targets = make_batch(args.task, pool, args.size, args.batch, rng, generator)
+        cosine_lr(opt, args.lr, step, args.steps, warmup=200)
+        inputs, targets = make_batch(args.task, pool, args.size, args.batch, rng, generator, args.bicubic_share)
         loss = (net(inputs) - targets).abs().mean()
         opt.zero_grad()
         loss.backward()

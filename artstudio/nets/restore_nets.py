@@ -67,10 +67,17 @@ class UpscaleNet(nn.Module):
             layers += [nn.Conv2d(width, width, 3, padding=1), nn.PReLU(width)]
         layers += [nn.Conv2d(width, 3 * scale * scale, 3, padding=1), nn.PixelShuffle(scale)]
         self.body = nn.Sequential(*layers)
-        self.scale = scale
+        self.width, self.convs, self.scale = width, convs, scale
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.body(x) + nn.functional.interpolate(x, scale_factor=self.scale, mode="nearest")
+
+    @staticmethod
+    def shape_of(state: dict[str, torch.Tensor], prefix: str = "") -> tuple[int, int]:
+        """(width, convs) of the UpscaleNet a state dict was saved from."""
+        convs = sum(1 for key in state if key.startswith(prefix + "body.") and key.endswith(".weight")
+                    and state[key].dim() == 4) - 2
+        return state[prefix + "body.0.weight"].shape[0], convs
 
 
 class BlindRestorer(nn.Module):
@@ -82,12 +89,12 @@ class BlindRestorer(nn.Module):
     multiple = 8
     scales = (1, 2, 4)
 
-    def __init__(self) -> None:
+    def __init__(self, enlarger_width: int = 48, enlarger_convs: int = 12) -> None:
         super().__init__()
         self.cleaner = DenoiseUNet()
         self.pre_cleaner = DenoiseUNet()
-        self.enlarger = UpscaleNet(scale=4)
-        self.to_x2 = nn.Sequential(nn.Conv2d(self.enlarger.body[-2].in_channels, 12, 3, padding=1), nn.PixelShuffle(2))
+        self.enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=4)
+        self.to_x2 = nn.Sequential(nn.Conv2d(enlarger_width, 12, 3, padding=1), nn.PixelShuffle(2))
 
     def forward(self, x: torch.Tensor, scale: int = 1) -> torch.Tensor:
         if scale == 1:

@@ -1,0 +1,71 @@
+"""Grow a trained enlarger (UpscaleNet) wider and deeper without changing what it computes, so a bigger
+network starts where the shipped one stopped instead of from scratch (Net2Net's idea).
+
+Widening: the new channels get small random inputs and zero outputs, so the old channels never see
+them until training moves those outputs off zero. Deepening: each new layer is an identity 3x3
+convolution followed by a PReLU of slope 1, spread evenly between the old layers.
+"""
+import torch
+from torch import nn
+
+from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
+
+NEW_INPUT_SCALE = 1e-3
+
+
+def _widened_conv(old: nn.Conv2d, in_channels: int, out_channels: int) -> nn.Conv2d:
+    conv = nn.Conv2d(in_channels, out_channels, 3, padding=1)
+    with torch.no_grad():
+        conv.weight.normal_(0, NEW_INPUT_SCALE)
+        conv.weight[:, old.in_channels:] = 0
+        conv.weight[:old.out_channels, :old.in_channels] = old.weight
+        conv.bias.zero_()
+        conv.bias[:old.out_channels] = old.bias
+    return conv
+
+
+def _widened_prelu(old: nn.PReLU, channels: int) -> nn.PReLU:
+    prelu = nn.PReLU(channels)
+    with torch.no_grad():
+        prelu.weight[:old.num_parameters] = old.weight
+    return prelu
+
+
+def _identity_layer(channels: int) -> list[nn.Module]:
+    conv = nn.Conv2d(channels, channels, 3, padding=1)
+    with torch.no_grad():
+        nn.init.dirac_(conv.weight)
+        conv.bias.zero_()
+    prelu = nn.PReLU(channels, init=1.0)
+    return [conv, prelu]
+
+
+def grown_upscaler(old: UpscaleNet, width: int, convs: int) -> UpscaleNet:
+    """A `width`-channel, `convs`-layer UpscaleNet that computes what `old` computes."""
+    if width < old.width or convs < old.convs:
+        raise ValueError(f"cannot shrink {old.width}x{old.convs} to {width}x{convs}")
+    new = UpscaleNet(width, convs, old.scale)
+    layers = list(old.body)
+    hidden = [(layers[i], layers[i + 1]) for i in range(2, 2 + 2 * old.convs, 2)]
+    body: list[nn.Module] = [_widened_conv(layers[0], 3, width), _widened_prelu(layers[1], width)]
+    added = convs - old.convs
+    for index, (conv, prelu) in enumerate(hidden):
+        body += [_widened_conv(conv, width, width), _widened_prelu(prelu, width)]
+        if added and (index + 1) * added // old.convs > index * added // old.convs:
+            body += _identity_layer(width)
+    if added and old.convs == 0:
+        body += [m for _ in range(added) for m in _identity_layer(width)]
+    tail = layers[-2]
+    body += [_widened_conv(tail, width, tail.out_channels), layers[-1]]
+    new.body = nn.Sequential(*body)
+    return new
+
+
+def grown_restorer(old: BlindRestorer, width: int, convs: int) -> BlindRestorer:
+    """The blind restorer with its enlarger grown (the x2 tail widened to match), cleaners kept."""
+    new = BlindRestorer(width, convs)
+    new.cleaner.load_state_dict(old.cleaner.state_dict())
+    new.pre_cleaner.load_state_dict(old.pre_cleaner.state_dict())
+    new.enlarger = grown_upscaler(old.enlarger, width, convs)
+    new.to_x2[0] = _widened_conv(old.to_x2[0], width, old.to_x2[0].out_channels)
+    return new
