@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from artstudio.server import add_serve_arguments, serve
+from artstudio.specs import GENERATE, SPECS
 
 
 class Run:
@@ -54,9 +55,8 @@ def parse_directions(items: list[str]) -> dict[str, float]:
 
 def cmd_generate(args: argparse.Namespace, run: Run) -> None:
     from artstudio.jobs import timed
-    from artstudio.models.generator import DEFAULT_TRUNCATION
     from artstudio.recipe import make_recipe, save_png
-    truncation = DEFAULT_TRUNCATION if args.truncation is None else args.truncation
+    truncation = args.truncation
     sliders = parse_directions(args.direction)
     generator = load_model("generator")
     unknown = set(sliders) - set(generator.direction_names)
@@ -112,30 +112,15 @@ TASK_HELP = {"classify": "art movement, artist and year of paintings", "stylize"
 
 
 def add_task_options(p: argparse.ArgumentParser, command: str) -> None:
-    """The options of classify, stylize, inpaint and restore, shared by the plain and the batch forms."""
+    """The options of classify, stylize, inpaint and restore, shared by the plain and the batch forms:
+    the task's spec (artstudio/specs.py), plus the inputs that are files rather than settings."""
     if command == "classify":
-        p.add_argument("--top", type=int, default=3)
         p.add_argument("--labels", help="a saved custom label set instead of the 11 movements")
     elif command == "stylize":
         p.add_argument("--style", required=True, help="an image file or a preset name (e.g. van-gogh)")
-        p.add_argument("--strength", type=float, default=1.0)
-        p.add_argument("--size", type=int, default=512, help="output long side in px (64-1024)")
-        p.add_argument("--mode", choices=["fast", "detailed"], default="fast")
-        p.add_argument("--steps", type=int, help="optimisation steps in detailed mode (default 20)")
-        p.add_argument("--preserve-color", action="store_true")
     elif command == "inpaint":
         p.add_argument("--masks", type=Path, required=True, help="folder with a PNG mask per image (same stem)")
-        p.add_argument("--method", choices=["network", "classical"], default="network",
-                       help="the trained network (default: measures better) or the classical harmonic fill")
-    elif command == "restore":
-        p.add_argument("--task", choices=["denoise", "upscale", "auto"], required=True,
-                       help="denoise: clean at the same size; upscale: enlarge a clean picture; "
-                            "auto: clean and enlarge in one pass (blur, noise, JPEG, small size)")
-        p.add_argument("--scale", type=int, choices=[1, 2, 4], default=4,
-                       help="enlargement: 2 or 4 for upscale, 1, 2 or 4 for auto (default 4)")
-        p.add_argument("--strength", type=float, default=1.0, help="cleaning strength, 0 (none) to 1")
-        p.add_argument("--model", choices=["fast", "detailed"], default="fast",
-                       help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 60x slower)")
+    SPECS[command].add_arguments(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,9 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(sub.add_parser("serve", help="start the web app (same as app.py)"))
 
     p = sub.add_parser("generate", help="new paintings from the GAN")
-    p.add_argument("--seed", type=int, default=0)
+    GENERATE.add_arguments(p)
     p.add_argument("--count", type=int, default=1)
-    p.add_argument("--truncation", type=float, help="1 = the full variety (default), lower = more typical")
     p.add_argument("--direction", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--json", action="store_true")
@@ -193,11 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "batch":
         return cmd_batch(args)
-    if args.command == "stylize" and not 64 <= args.size <= 1024:
-        print("error: --size must be between 64 and 1024", file=sys.stderr)
-        return 1
-    if args.command == "restore" and not 0 <= args.strength <= 1:
-        print("error: --strength must be between 0 and 1", file=sys.stderr)
+    try:
+        SPECS[args.command].check_arguments(args)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
     if args.command == "restore" and args.task == "upscale" and args.scale == 1:
         print("error: --task upscale needs --scale 2 or 4 (use --task denoise or auto to clean at the same size)",

@@ -77,11 +77,11 @@ def resolve_style(value: str) -> tuple[Image.Image, str]:
 
 
 def _stylize(options: Namespace) -> Process:
-    from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
+    from artstudio.models.stylizer import StyleSource
     style_image, style_name = resolve_style(options.style)
     styles = [StyleSource(style_image)]
     stylizer = registry.get("stylizer")
-    steps = options.steps or DETAILED_STEPS
+    steps = options.steps
 
     def process(path: Path, out_dir: Path) -> dict:
         try:
@@ -103,7 +103,7 @@ def _stylize(options: Namespace) -> Process:
 
 
 def _inpaint(options: Namespace) -> Process:
-    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, mask_fraction
+    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, fill_params
     if options.method == "network":
         inpainter = registry.get("inpainter")
         fill, name, sha = inpainter.fill, inpainter.name, inpainter.sha256
@@ -122,9 +122,8 @@ def _inpaint(options: Namespace) -> Process:
             result, ms = timed(fill, image, mask)
         except (ImageError, MaskError) as err:
             raise named(path, err)
-        params = {"method": options.method, "size": list(image.size), "mask_fraction": mask_fraction(mask)}
-        out = save_png(result, out_dir / f"{safe_stem(path)}_filled.png", make_recipe("inpaint", name, sha, params),
-                       mask=mask)
+        out = save_png(result, out_dir / f"{safe_stem(path)}_filled.png",
+                       make_recipe("inpaint", name, sha, fill_params(options.method, mask)), mask=mask)
         return {"path": str(out), "ms": ms}
     return process
 
@@ -132,8 +131,8 @@ def _inpaint(options: Namespace) -> Process:
 def _restore(options: Namespace) -> Process:
     from artstudio.models.restorer import RestoreJob
     job = {"denoise": RestoreJob(clean=options.strength),
-           "upscale": RestoreJob(scale=options.scale, upscaler=options.model),
-           "auto": RestoreJob(clean=options.strength, scale=options.scale, upscaler=options.model)}[options.task]
+           "upscale": RestoreJob(scale=options.scale, upscaler=options.upscaler),
+           "auto": RestoreJob(clean=options.strength, scale=options.scale, upscaler=options.upscaler)}[options.task]
     restorer = registry.get("restorer")
 
     def process(path: Path, out_dir: Path) -> dict:
@@ -143,10 +142,8 @@ def _restore(options: Namespace) -> Process:
             result, ms = timed(restorer.restore, image, job)
         except (ImageError, ValueError) as err:
             raise named(path, err)
-        params = {"task": job.task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
-                  "input_size": list(image.size)}
         out = save_png(result, out_dir / f"{safe_stem(path)}.png",
-                       make_recipe("restore", restorer.name, restorer.weights_for(job), params))
+                       make_recipe("restore", restorer.name, restorer.weights_for(job), job.recipe_params(image.size)))
         return {"path": str(out), "input": str(path), "ms": ms}
     return process
 

@@ -3,6 +3,7 @@ import gradio as gr
 
 from artstudio import __version__, presets
 from artstudio.models import registry
+from artstudio.specs import GENERATE, INPAINT, RESTORE, STYLIZE, Param
 from artstudio.tabs import classify, common, gallery, generate, inpaint, restore, stylize
 from artstudio.tabs.common import keeps_screen, status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
@@ -27,6 +28,16 @@ ENTER_COMMITS_SLIDER_BOX = """() => {
         && box.closest('.block')?.querySelector('input[type=range]')) box.blur();
   });
 }"""
+
+
+def spec_slider(param: Param, step: float, label: str = "") -> SliderInput:
+    """A slider over a spec'd parameter: its range, starting value and caption (artstudio/specs.py)."""
+    return SliderInput(param.low, param.high, value=param.start, step=step, label=label or param.caption)
+
+
+def seed_box(param: Param, value: int | None = None, label: str = "") -> NumberInput:
+    return NumberInput(value=param.start if value is None else value, precision=0, label=label or param.caption,
+                       minimum=param.low, maximum=param.high)
 
 
 def model_concurrency(lane: str = HEAVY) -> int:
@@ -130,7 +141,7 @@ def style_slot(index: int, default: str) -> tuple:
     with gr.Row():
         choice = gr.Dropdown(stylize.style_choices(), value=default, label=f"Style {index}", scale=2)
         upload = ImageUpload(label=f"Own style image {index}", height=120, scale=1)
-    weight = SliderInput(0, 1, value=1.0, step=0.05, label=f"Weight of style {index}")
+    weight = spec_slider(STYLIZE["weight"], 0.05, label=f"Weight of style {index}")
     return choice, upload, weight
 
 
@@ -150,10 +161,11 @@ def stylize_tab() -> dict:
             with gr.Accordion("Blend up to two more styles", open=False):
                 s2 = style_slot(2, stylize.NO_STYLE)
                 s3 = style_slot(3, stylize.NO_STYLE)
-            strength = SliderInput(0, 1, value=1.0, step=0.05, label="Strength (0 = content, 1 = full style)")
+            strength = spec_slider(STYLIZE["strength"], 0.05)
             with gr.Row():
-                preserve = gr.Checkbox(label="Keep the content's colours")
-                size = gr.Dropdown(stylize.SIZES, value=512, label="Output long side (px)")
+                preserve = gr.Checkbox(value=STYLIZE["preserve_color"].default, label=STYLIZE["preserve_color"].caption)
+                size = gr.Dropdown(stylize.SIZES, value=STYLIZE["size"].default, allow_custom_value=True,
+                                   label=STYLIZE["size"].caption)
             with gr.Accordion("Region (optional): paint where the style applies", open=False):
                 region = ImageEditorUpload(label="Paint the region (upload a content picture first)", brush=gr.Brush(colors=["#ff0066"], default_size=40),
                                         height=360, sources=[])
@@ -161,7 +173,7 @@ def stylize_tab() -> dict:
                 go = gr.Button("Stylize", variant="primary")
                 refine = gr.Button("Refine (detailed)")
                 cancel = gr.Button("Cancel refine", variant="stop")
-            steps = SliderInput(10, 200, value=stylize.DETAILED_STEPS, step=10, label="Refine steps")
+            steps = spec_slider(STYLIZE["steps"], 10)
             refine_status = gr.Markdown(elem_id="stylize-refine-status")
             refining = gr.State()
         with gr.Column():
@@ -179,11 +191,11 @@ def stylize_tab() -> dict:
     gallery.select(stylize.preset_from_gallery, None, s1[0], api_visibility="private", queue=False)
     for choice, upload, _ in (s1, s2, s3):
         upload.upload(lambda: stylize.UPLOADED, None, choice, api_visibility="private", queue=False)
-    content.upload(keeps_screen(stylize.restore_settings), content, [s1[0], s2[0], s3[0], strength, preserve, size, s1[2]],
-                   api_visibility="private", queue=False)
+    settings = [s1[0], s2[0], s3[0], s1[2], s2[2], s3[2], strength, preserve, size, steps]
+    content.upload(keeps_screen(stylize.restore_settings), content, settings, api_visibility="private", queue=False)
     content.change(stylize.region_background, content, region, api_visibility="private", queue=False)
     return {"input": content, "result": result, "sends": sends,
-            "reopen": (stylize.reopen, [content, s1[0], s2[0], s3[0], strength, preserve, size, s1[2]])}
+            "reopen": (stylize.reopen, [content, *settings])}
 
 
 def inpaint_tab() -> dict:
@@ -194,7 +206,8 @@ def inpaint_tab() -> dict:
             editor = ImageEditorUpload(label="Image: paint over what should go", brush=gr.Brush(colors=["#ff0066"], default_size=30, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=30), height=520, elem_id="inpaint-editor")
             mask_upload = ImageUpload(label="Or upload a mask (white = fill)", height=140)
-            method = gr.Radio(list(inpaint.METHOD_LABELS), value=next(iter(inpaint.METHOD_LABELS)), label="Method")
+            method = gr.Radio(list(inpaint.METHOD_LABELS), value=next(iter(inpaint.METHOD_LABELS)),
+                              label=INPAINT["method"].caption)
             with gr.Row():
                 fill = gr.Button("Fill", variant="primary")
                 again = gr.Button("Continue editing the result")
@@ -218,13 +231,11 @@ def generate_tab() -> dict:
     with gr.Row():
         with gr.Column():
             with gr.Row():
-                seed = NumberInput(value=0, precision=0, label="Seed", minimum=0, maximum=generate.MAX_SEED)
+                seed = seed_box(GENERATE["seed"])
                 dice = gr.Button("Random seed", scale=0)
-            truncation = SliderInput(0, 1, value=generate.DEFAULT_TRUNCATION, step=0.05,
-                                     label="Truncation (lower = more typical; re-renders the painting)")
+            truncation = spec_slider(GENERATE["truncation"], 0.05)
             button = gr.Button("Generate", variant="primary")
-            sliders = [SliderInput(-generate.SLIDER_RANGE, generate.SLIDER_RANGE, value=0, step=0.1,
-                                 label=name.capitalize()) for name in names]
+            sliders = [spec_slider(GENERATE["slider"], 0.1, label=name.capitalize()) for name in names]
             with gr.Row():
                 reset = gr.Button("Reset sliders")
                 keep = gr.Button("Keep in gallery")
@@ -245,9 +256,9 @@ def generate_tab() -> dict:
                                   columns=3, height=560, allow_preview=False, elem_id="generate-variations")
     with gr.Accordion("Blend two seeds", open=False):
         with gr.Row():
-            seed_a = NumberInput(value=1, precision=0, label="Seed A", minimum=0, maximum=generate.MAX_SEED)
-            seed_b = NumberInput(value=2, precision=0, label="Seed B", minimum=0, maximum=generate.MAX_SEED)
-            frames = SliderInput(3, 32, value=8, step=1, label="Frames")
+            seed_a = seed_box(GENERATE["seed"], 1, "Seed A")
+            seed_b = seed_box(GENERATE["seed"], 2, "Seed B")
+            frames = spec_slider(GENERATE["frames"], 1)
             blend_button = gr.Button("Blend")
         strip = gr.Image(label="Interpolation strip", type="filepath", interactive=False, format="png")
         gif = gr.File(label="Animated GIF", interactive=False)
@@ -283,9 +294,10 @@ def restore_tab() -> dict:
     with gr.Row():
         with gr.Column():
             picture = ImageUpload(label="Picture to restore", height=360, elem_id="restore-input")
-            task = gr.Radio(list(restore.TASKS), value="Clean, then enlarge x2", label="What to do")
-            strength = SliderInput(0, 1, value=0.7, step=0.05, label="Cleaning strength (0 = leave as it is)")
-            upscaler = gr.Radio(list(restore.UPSCALERS), value=next(iter(restore.UPSCALERS)), label="Upscaler")
+            task = gr.Radio(list(restore.TASKS), value="Clean, then enlarge x2", label=RESTORE["task"].caption)
+            strength = spec_slider(RESTORE["strength"], 0.05)
+            upscaler = gr.Radio(list(restore.UPSCALERS), value=next(iter(restore.UPSCALERS)),
+                                label=RESTORE["upscaler"].caption)
             with gr.Row():
                 go = gr.Button("Restore", variant="primary")
                 cancel = gr.Button("Cancel", variant="stop")

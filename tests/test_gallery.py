@@ -89,7 +89,7 @@ def test_restore_png_from_the_cli_reopens_in_the_tab(tmp_path):
 def test_malformed_restore_recipe_restores_nothing_wrong(tmp_path):
     from artstudio.tabs import restore
     made = result_png(tmp_path, "r.png", "restore", {"strength": math.nan, "scale": "huge", "upscaler": {"x": 1}})
-    with pytest.warns(UserWarning, match="strength .*scale .*upscaler"):
+    with pytest.warns(UserWarning, match="scale .*strength .*upscaler"):
         path, task, strength, upscaler = restore.reopen(str(made))
     assert task == "Clean, then enlarge x2" and upscaler == "Fast (trained here)"
 
@@ -116,12 +116,38 @@ def test_cli_stylize_png_reopens_with_its_style(tmp_path):
     from artstudio import presets
     from artstudio.cli import main
     from artstudio.tabs import stylize
-    main(["stylize", UKIYO_E, "--style", "munch", "--size", "256", "--strength", "0.6", "--out", str(tmp_path)])
+    main(["stylize", UKIYO_E, "--style", "munch", "--size", "200", "--strength", "0.6", "--preserve-color",
+          "--mode", "detailed", "--steps", "10", "--out", str(tmp_path)])
     made = next(tmp_path.glob("*.png"))
-    content, style_1, style_2, style_3, strength, preserve, size, weight_1 = stylize.reopen(str(made))
-    assert content == str(made) and style_1 == presets.caption("munch_the-scream-1893.jpg")
-    assert (style_2, style_3, strength, preserve, size, weight_1) == (stylize.NO_STYLE, stylize.NO_STYLE, 0.6,
-                                                                       False, 256, 1.0)
+    content, *styles, strength, preserve, size, steps = stylize.reopen(str(made))
+    assert content == str(made)
+    assert styles == [presets.caption("munch_the-scream-1893.jpg"), stylize.NO_STYLE, stylize.NO_STYLE, 1.0, 1.0, 1.0]
+    assert (strength, preserve, size, steps) == (0.6, True, 200, 10)       # 200 px: a CLI size the menu lacks
+
+
+@needs_weights("restore_blind.pt")
+def test_cli_restore_png_reopens_with_every_field(tmp_path):
+    from artstudio.cli import main
+    from artstudio.tabs import restore
+    image = tmp_path / "small.png"
+    draw_scene((48, 40)).save(image)
+    assert main(["restore", str(image), "--task", "auto", "--scale", "2", "--strength", "0.5",
+                 "--out", str(tmp_path / "out")]) == 0
+    made = tmp_path / "out" / "small.png"
+    assert restore.reopen(str(made)) == (str(made), "Clean, then enlarge x2", 0.5, "Fast (trained here)")
+
+
+@needs_weights("painting_gan.pt")
+def test_cli_generate_png_reopens_with_every_field(tmp_path):
+    from artstudio.cli import main
+    from artstudio.tabs import generate
+    name = generate.direction_names()[0]
+    assert main(["generate", "--seed", "7", "--truncation", "0.8", "--direction", f"{name}=1.5",
+                 "--out", str(tmp_path)]) == 0
+    made = tmp_path / "seed7.png"
+    seed, truncation, *rest = generate.reopen(str(made))
+    sliders = rest[:len(generate.direction_names())]
+    assert (seed, truncation) == (7, 0.8) and sliders[0] == 1.5 and set(sliders[1:]) <= {0.0}
 
 
 def test_history_lists_a_clients_results_and_not_anothers(client, tmp_path):

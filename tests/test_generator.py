@@ -6,6 +6,7 @@ from PIL import Image
 from artstudio.models import registry
 from artstudio.models.tensors import to_tensor
 from artstudio.recipe import read_recipe
+from artstudio.specs import GENERATE
 from conftest import FIXTURES, check_warm_start_reexport, needs_weights, run_training
 
 trained = needs_weights("painting_gan.pt")
@@ -96,7 +97,7 @@ def test_malformed_recipe_restores_nothing_wrong(generator, tmp_path):
     odd = save_png(image, tmp_path / "odd.png", make_recipe("generate", "x", "", {
         "seed": "seven", "truncation": float("nan"), "sliders": {"brightness": "high"}, "w": state["w"]}))
     seed, truncation, *rest = generate.restore_painting(str(odd))
-    assert seed == 0 and truncation == generate.DEFAULT_TRUNCATION and rest[0] == 0.0        # defaults, not the bad values
+    assert seed == 0 and truncation == GENERATE["truncation"].default and rest[0] == 0.0        # defaults, not the bad values
     with pytest.raises(gr.Error, match="no ArtStudio painting recipe"):
         generate.restore_painting(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
 

@@ -112,7 +112,7 @@ BAD_PARAMETERS = [
     ("/edit", lambda: [1, 0.7, {"no such slider": 1}], "Unknown direction"),
     ("/blend", lambda: [1, 2, 0.7, 1000], "Frames must be between 3 and 32"),
     ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), strength=7), "Strength.* must be between 0 and 1"),
-    ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), size=999), "not in the list of choices"),
+    ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), size=2000), "Output long side must be between 64 and 1024"),
     ("/stylize", lambda: stylize_args(handle_file(UKIYO_E), style_1="Rembrandt"), "not in the list of choices"),
     ("/stylize", lambda: stylize_args(None), "Please upload a content picture"),
     ("/stylize_detailed", lambda: stylize_args(handle_file(UKIYO_E))[:-1] + [0, None], "Refine steps must be between 10 and 200"),

@@ -9,6 +9,7 @@ from PIL import Image
 from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_pil
 from artstudio.nets.painting_gan import W_DIM, Z_DIM, Generator
+from artstudio.specs import GENERATE
 from artstudio.weights import load_into, load_weights, weights_sha
 
 GENERATOR_FILE = "painting_gan.pt"
@@ -17,7 +18,7 @@ NATIVE_SIZE = 128
 LATENT_SIZE = W_DIM           # length of the latent w that recipes store
 # No truncation unless asked: at 0.7 a quarter of the seeds gave the same seated figure (held-out recall
 # 0.02, 59% near-duplicates); lower values stay a choice for more typical paintings.
-DEFAULT_TRUNCATION = 1.0
+DEFAULT_TRUNCATION = GENERATE["truncation"].default
 
 
 def direction_names() -> list[str]:

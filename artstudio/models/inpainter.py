@@ -16,6 +16,7 @@ from artstudio.nets.detail_copy import copy_detail
 from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.nets.inpaint_unet import InpaintUNet
+from artstudio.specs import INPAINT
 from artstudio.weights import load_into, weights_sha
 
 NETWORK_FILE = "inpaint_unet.pt"
@@ -24,7 +25,7 @@ MIN_WORK_SIZE = 512      # long side a crop is never scaled below: the network f
 MAX_WORK_SIZE = 768      # long side a crop is never worked on above (time: a 1024 px crop takes 5 s on 2 cores)
 CLASSICAL_WORK_SIZE = 768
 REGION_GAP = 24          # px: masked regions closer than this share one crop
-METHODS = ("network", "classical")
+METHODS = INPAINT["method"].choices
 
 
 class MaskError(ValueError):
@@ -34,6 +35,11 @@ class MaskError(ValueError):
 def mask_fraction(mask: Image.Image) -> float:
     """The share of the picture a binary mask fills (recorded in recipes)."""
     return round(sum(mask.histogram()[128:]) / (mask.width * mask.height), 4)
+
+
+def fill_params(method: str, mask: Image.Image) -> dict:
+    """The recipe's settings, the same from the tab, the CLI and a batch (artstudio/specs.py INPAINT)."""
+    return {"method": method, "size": list(mask.size), "mask_fraction": mask_fraction(mask)}
 
 
 def binary_mask(mask: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:

@@ -46,6 +46,11 @@ class RestoreJob:
         """The CLI's name for the job, as recipes record it: denoise, upscale or auto (both)."""
         return "denoise" if self.scale == 1 else "upscale" if self.clean == 0 else "auto"
 
+    def recipe_params(self, size: tuple[int, int]) -> dict:
+        """The recipe's settings, the same from the tab, the CLI and a batch (artstudio/specs.py RESTORE)."""
+        return {"task": self.task, "strength": self.clean, "scale": self.scale, "upscaler": self.upscaler,
+                "input_size": list(size)}
+
     def validate(self, size: tuple[int, int]) -> None:
         if not 0 <= self.clean <= 1:
             raise ValueError(f"Strength must be between 0 and 1; got {self.clean}.")

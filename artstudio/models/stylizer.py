@@ -25,6 +25,7 @@ from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_mom
                                                pixel_patches, whiten_colour)
 from artstudio.nets.texture_transport import BandReference, pool_references, style_references, transport_texture
 from artstudio.nets.vgg import VGGFeatures
+from artstudio.specs import STYLIZE
 from artstudio.weights import load_into, weights_sha
 
 MIN_CONTENT_SIDE = 16          # the short side after resizing: the encoder pools it 4x and pads by reflection
@@ -66,7 +67,7 @@ DETAILED = GatysSettings(network="efficientnet_lite0", style_taps=(0, 2, 4, 7), 
 # The classic form for the baseline: VGG16, every pixel, from the content photo, for 150 steps.
 BASELINE = GatysSettings(network="vgg16", style_taps=("relu1_1", "relu2_1", "relu3_1", "relu4_1"),
                          content_tap="relu4_1", style_weight=2e5, content_weight=1e6, lr=0.02, correction_scale=1)
-DETAILED_STEPS = 40
+DETAILED_STEPS = STYLIZE["steps"].default
 
 
 Moments = tuple[torch.Tensor, torch.Tensor]

@@ -2,9 +2,9 @@
 checked parameters and painted masks."""
 import functools
 import inspect
-import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from gradio.context import LocalContext
@@ -12,6 +12,7 @@ from PIL import Image
 
 from artstudio.imageio import MAX_PIXELS, ImageError, LoadedImage, open_image
 from artstudio.models import registry
+from artstudio.specs import Param
 from artstudio.weights import WeightsError
 
 
@@ -27,31 +28,25 @@ def load_upload(path: str | Path | None, what: str = "an image", keep_alpha: boo
         raise gr.Error(str(err))
 
 
-def plain(value: float) -> str:
-    """A limit as people write it: 2147483647, 0.5 (never 2.14748e+09)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def setting(param: Param, value: Any, label: str = "") -> Any:
+    """A parameter from the UI or the API checked against its spec (artstudio/specs.py), or a clear
+    gr.Error naming the field (`label` when one control stands for several, e.g. "Weight of style 2")."""
+    try:
+        return param.check(value, label)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
 
 
 def number(value, label: str, low: float, high: float, *, integer: bool = False) -> float | int:
-    """A parameter from the UI or the API as a finite number in [low, high], or a clear gr.Error."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise gr.Error(f"{label} must be a number between {plain(low)} and {plain(high)}, not {value!r}.")
-    if not math.isfinite(result) or not low <= result <= high:
-        raise gr.Error(f"{label} must be between {plain(low)} and {plain(high)}; got {value!r}.")
-    if integer:
-        if result != int(result):
-            raise gr.Error(f"{label} must be a whole number; got {value!r}.")
-        return int(result)
-    return result
+    """A UI-only number (one no other door takes) as a finite number in [low, high], or a clear gr.Error."""
+    return setting(Param(label, label, int if integer else float, low=low, high=high), value)
 
 
 def one_of(value, label: str, options) -> str:
-    """A parameter that must be one of `options` (compared as given), or a clear gr.Error."""
-    if not isinstance(value, str) or value not in options:
+    """A UI-only choice (compared as given), or a clear gr.Error."""
+    if not isinstance(value, str):
         raise gr.Error(f"{label} must be one of: {', '.join(map(str, options))}; got {value!r}.")
-    return value
+    return setting(Param(label, label, str, choices=tuple(options)), value)
 
 
 def region_mask(editor_value: dict | None) -> Image.Image | None:

@@ -7,19 +7,18 @@ import torch
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.generator import DEFAULT_TRUNCATION, LATENT_SIZE
-from artstudio.models.restorer import RestoreJob
+from artstudio.models.generator import LATENT_SIZE
 from artstudio.models.generator import direction_names as generator_directions
+from artstudio.models.restorer import RestoreJob
 from artstudio.outputs import PREVIEWS, output_path
-from artstudio.recipe import check_params, finite, integer, make_recipe, mapping, read_recipe, save_png, vector
-from artstudio.tabs.common import model, number
+from artstudio.recipe import check_params, finite, make_recipe, mapping, read_recipe, save_png, vector
+from artstudio.specs import GENERATE, MAX_SEED
+from artstudio.tabs.common import model, number, setting
 from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
 
 DISPLAY_SIZE = 512
 DISPLAY_JOB = RestoreJob(scale=4)      # the fast x4: side by side it keeps brush marks crisper than the one-pass x4
-MAX_SEED = 2**31 - 1
-SLIDER_RANGE = 3
 
 
 def direction_names() -> list[str]:
@@ -38,7 +37,7 @@ def slider_key(name: str) -> str:
 def _sliders(values: dict[str, float]) -> dict[str, float]:
     """The handlers' named slider values (missing ones at zero) as {direction name: checked value}."""
     names = model("generator").direction_names     # the loaded model's: no file read on each slider release
-    return {name: number(values.get(slider_key(name), 0.0), name.capitalize(), -SLIDER_RANGE, SLIDER_RANGE)
+    return {name: setting(GENERATE["slider"], values.get(slider_key(name), 0.0), name.capitalize())
             for name in names}
 
 
@@ -83,7 +82,7 @@ def retruncate(state: dict | None, truncation: float, **slider_values: float):
     slider drag is); before any painting exists there is nothing to re-render."""
     if not state:
         return gr.skip(), gr.skip(), gr.skip()
-    truncation = number(truncation, "Truncation", 0, 1)
+    truncation = setting(GENERATE["truncation"], truncation)
     new_state = dict(state, truncation=truncation, w=model("generator").latent(state["seed"], truncation).tolist())
     return _render(new_state, slider_values, PREVIEWS)
 
@@ -92,8 +91,8 @@ def new_painting(seed: float, truncation: float, request: gr.Request = None, **s
     """A painting from a seed and truncation, with the sliders (named, see slider_key) applied; kept in the
     caller's gallery."""
     generator = model("generator")
-    seed = number(0 if seed is None else seed, "Seed", 0, MAX_SEED, integer=True)
-    truncation = number(truncation, "Truncation", 0, 1)
+    seed = setting(GENERATE["seed"], 0 if seed is None else seed)
+    truncation = setting(GENERATE["truncation"], truncation)
     state = {"seed": seed, "truncation": truncation, "w": generator.latent(seed, truncation).tolist()}
     shown, downloads, state = _render(state, slider_values, "generate")
     keep(shown, "generate", request)
@@ -149,10 +148,10 @@ def pick_variation(state: dict | None, variation_ws: list | None, evt: gr.Select
 
 def blend(seed_a: float, seed_b: float, truncation: float, frames: float, request: gr.Request = None):
     """Interpolation between two seeds: a strip image and an animated GIF."""
-    seed_a = number(seed_a, "Seed A", 0, MAX_SEED, integer=True)
-    seed_b = number(seed_b, "Seed B", 0, MAX_SEED, integer=True)
-    truncation = number(truncation, "Truncation", 0, 1)
-    frames = number(frames, "Frames", 3, 32, integer=True)
+    seed_a = setting(GENERATE["seed"], seed_a, "Seed A")
+    seed_b = setting(GENERATE["seed"], seed_b, "Seed B")
+    truncation = setting(GENERATE["truncation"], truncation)
+    frames = setting(GENERATE["frames"], frames)
     generator = model("generator")
     ws = generator.interpolate(generator.latent(seed_a, truncation), generator.latent(seed_b, truncation), frames)
     images = generator.render(ws)
@@ -181,9 +180,9 @@ def restore_painting(path: str | None):
 
 def _painting_recipe(path: str | None):
     return check_params(read_recipe(path) if path else None, "generate", {
-        "seed": integer(0, MAX_SEED), "truncation": finite(0, 1), "sliders": mapping(direction_names(), finite(-3, 3)),
-        "w": vector(LATENT_SIZE, finite(-1e3, 1e3)), "blend": vector(2, integer(0, MAX_SEED)),
-        "frames": integer(3, 32)})
+        **GENERATE.recipe_fields("seed", "truncation", "frames"),
+        "sliders": mapping(direction_names(), GENERATE["slider"].recipe_check()),
+        "w": vector(LATENT_SIZE, finite(-1e3, 1e3)), "blend": vector(2, GENERATE["seed"].recipe_check())})
 
 
 def _restored(checked) -> tuple:
@@ -191,7 +190,7 @@ def _restored(checked) -> tuple:
     if "w" not in checked.params:
         raise gr.Error(checked.note() or "The recipe holds no painting latent (w) to restore.")
     p = checked.params
-    seed, truncation = p.get("seed", 0), p.get("truncation", DEFAULT_TRUNCATION)
+    seed, truncation = p.get("seed", GENERATE["seed"].default), p.get("truncation", GENERATE["truncation"].default)
     state = {"seed": seed, "truncation": truncation, "w": p["w"]}
     names = direction_names()
     sliders = [p.get("sliders", {}).get(n, 0.0) for n in names]

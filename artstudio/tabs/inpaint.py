@@ -2,10 +2,10 @@
 import gradio as gr
 
 from artstudio.imageio import flatten_alpha
-from artstudio.models.inpainter import METHODS, MaskError, binary_mask, classical_fill, mask_fraction
+from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, fill_params
 from artstudio.outputs import output_path, save_preview
 from artstudio.recipe import check_params, make_recipe, read_mask, read_recipe, save_png
-from artstudio.recipe import one_of as recipe_one_of
+from artstudio.specs import INPAINT
 from artstudio.tabs.common import load_upload, model, one_of, region_mask, show_notes
 from artstudio.tabs.gallery import keep
 
@@ -20,7 +20,7 @@ def fill(editor: dict | None, mask_file: str | None = None, method: str = next(i
     """Returns (before/after pair, result path for download, mask path for download)."""
     if not isinstance(editor, dict) or not editor.get("background"):
         raise gr.Error("Please upload an image into the editor first.")
-    method = one_of(METHOD_LABELS.get(method, method), "Method", METHODS)
+    method = one_of(METHOD_LABELS.get(method, method), INPAINT["method"].label, INPAINT["method"].choices)
     loaded = load_upload(editor["background"], "an image", keep_alpha=True)
     image = flatten_alpha(loaded.image)
     mask_source = load_upload(mask_file, "a mask", keep_alpha=True).image if mask_file else region_mask(editor)
@@ -36,8 +36,7 @@ def fill(editor: dict | None, mask_file: str | None = None, method: str = next(i
             name, sha, result = "harmonic-fill", "", classical_fill(image, mask)
     except MaskError as err:
         raise gr.Error(str(err))
-    recipe = make_recipe("inpaint", name, sha, {"method": method, "size": list(image.size),
-                                                   "mask_fraction": mask_fraction(mask)})
+    recipe = make_recipe("inpaint", name, sha, fill_params(method, mask))
     result_path = save_png(result, output_path("inpaint"), recipe, mask=mask)
     mask_path = output_path("inpaint-masks")
     mask.save(mask_path)
@@ -57,7 +56,7 @@ def reopen(path: str | None):
     """An Inpaint PNG opened from the gallery or the drop zone: (editor, mask upload, method), restored from
     its recipe and stored mask; three skips for other tabs' pictures."""
     checked = check_params(read_recipe(path) if path else None, "inpaint",
-                           {"method": recipe_one_of(list(METHODS))})
+                           INPAINT.recipe_fields("method"))
     if checked is None:
         return gr.skip(), gr.skip(), gr.skip()
     method = checked.params.get("method", "network")

@@ -4,9 +4,9 @@ from PIL import Image
 
 from artstudio.models.restorer import RestoreJob
 from artstudio.outputs import output_path, save_preview
-from artstudio.recipe import check_params, finite, make_recipe, read_recipe, save_png
-from artstudio.recipe import one_of as recipe_one_of
-from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
+from artstudio.recipe import check_params, make_recipe, read_recipe, save_png
+from artstudio.specs import RESTORE
+from artstudio.tabs.common import load_upload, model, one_of, setting, show_notes
 from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
 
@@ -20,9 +20,9 @@ ZOOM = 192       # side of the 1:1 comparison crop, in output pixels
 
 def job_for(task: str, strength: float, upscaler: str) -> RestoreJob:
     clean, scale = TASKS[one_of(task, "What to do", TASKS)]
-    strength = number(strength, "Cleaning strength", 0, 1)
+    strength = setting(RESTORE["strength"], strength)
     return RestoreJob(clean=strength if clean else 0.0, scale=scale,
-                      upscaler=UPSCALERS[one_of(upscaler, "Upscaler", UPSCALERS)])
+                      upscaler=UPSCALERS[one_of(upscaler, RESTORE["upscaler"].label, UPSCALERS)])
 
 
 def before_image(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -65,9 +65,7 @@ def restore(picture: str | None, task: str, strength: float, upscaler: str, requ
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
     except WeightsError as err:
         raise gr.Error(str(err))
-    recipe = make_recipe("restore", restorer.name, restorer.weights_for(job),
-                         {"task": job.task, "strength": job.clean, "scale": job.scale, "upscaler": job.upscaler,
-                          "input_size": list(image.size)})
+    recipe = make_recipe("restore", restorer.name, restorer.weights_for(job), job.recipe_params(image.size))
     saved = save_png(result, output_path("restore"), recipe)
     keep(saved, "restore", request)
     before = before_image(image, result.size)
@@ -85,14 +83,14 @@ def zoom_at(picture: str | None, result_path: str | None, evt: gr.SelectData):
 def reopen(path: str | None):
     """A Restore PNG opened from the gallery or the drop zone: (picture, task, strength, upscaler), from the
     recipe's strength, scale and upscaler (the CLI and the tab write the same fields); skips otherwise."""
-    checked = check_params(read_recipe(path) if path else None, "restore", {
-        "strength": finite(0, 1), "scale": recipe_one_of([1, 2, 4]), "upscaler": recipe_one_of(list(UPSCALERS.values()))})
+    checked = check_params(read_recipe(path) if path else None, "restore",
+                           RESTORE.recipe_fields("strength", "scale", "upscaler"))
     if checked is None:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     p = checked.params
     if checked.problems:
         gr.Warning(checked.note())
-    strength, scale = p.get("strength", 0.7), p.get("scale", 2)
+    strength, scale = p.get("strength", RESTORE["strength"].start), p.get("scale", 2)
     task = next(label for label, (clean, s) in TASKS.items() if s == scale and clean == (strength > 0 or scale == 1))
     upscaler = next(label for label, key in UPSCALERS.items() if key == p.get("upscaler", "fast"))
     return path, task, strength if strength > 0 else gr.skip(), upscaler

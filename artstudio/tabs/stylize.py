@@ -6,15 +6,16 @@ from PIL import Image
 
 from artstudio import presets
 from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
-from artstudio.recipe import boolean, check_params, finite, make_recipe, read_recipe, records, save_png
-from artstudio.recipe import one_of as recipe_one_of
 from artstudio.outputs import output_path, save_preview
-from artstudio.tabs.common import load_upload, model, number, one_of, region_mask, show_notes
+from artstudio.recipe import check_params, make_recipe, read_recipe, records, save_png
+from artstudio.recipe import one_of as recipe_one_of
+from artstudio.specs import STYLE_SIZES, STYLIZE
+from artstudio.tabs.common import load_upload, model, one_of, region_mask, setting, show_notes
 from artstudio.tabs.gallery import keep
 
 NO_STYLE = "None"
 UPLOADED = presets.UPLOADED
-SIZES = [256, 384, 512, 768, 1024]
+SIZES = list(STYLE_SIZES)
 
 
 def style_choices() -> list[str]:
@@ -26,7 +27,7 @@ def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[Sty
     sources, described = [], []
     for i, (choice, upload, weight) in enumerate(slots, start=1):
         choice = one_of(choice or NO_STYLE, f"Style {i}", style_choices())
-        weight = number(weight, f"Weight of style {i}", 0, 1)
+        weight = setting(STYLIZE["weight"], weight, f"Weight of style {i}")
         if choice == NO_STYLE or weight <= 0:
             continue
         if choice == UPLOADED:
@@ -57,10 +58,8 @@ def _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2, s
     styles, described = resolve_styles([(style_1, upload_1, weight_1), (style_2, upload_2, weight_2),
                                         (style_3, upload_3, weight_3)])
     mask = region_mask(region)
-    size = number(size, "Output long side", min(SIZES), max(SIZES), integer=True)
-    if size not in SIZES:
-        raise gr.Error(f"Output long side must be one of {', '.join(map(str, SIZES))} px; got {size}.")
-    params = {"styles": described, "strength": number(strength, "Strength", 0, 1),
+    size = setting(STYLIZE["size"], size)
+    params = {"styles": described, "strength": setting(STYLIZE["strength"], strength),
               "preserve_color": bool(preserve_color), "size": size, "region": mask is not None}
     return loaded.image, styles, mask, params
 
@@ -89,7 +88,7 @@ def stylize_detailed(content, style_1=None, upload_1=None, weight_1=1.0, style_2
     content_path = content
     content, styles, mask, params = _inputs(content, style_1, upload_1, weight_1, style_2, upload_2, weight_2,
                                             style_3, upload_3, weight_3, strength, preserve_color, size, region)
-    steps = number(steps, "Refine steps", 10, 200, integer=True)
+    steps = setting(STYLIZE["steps"], steps)
     strength, size = params["strength"], params["size"]
     stylizer = model("stylizer")
     progress(0, desc="Fast pass")
@@ -133,26 +132,30 @@ def region_background(path: str | None):
     return {"background": path, "layers": [], "composite": path} if path else None
 
 
+RESTORED = 11      # restore_settings' outputs: three styles, three weights, strength, colours, size, steps
+
+
 def restore_settings(path: str | None):
-    """Dropping an ArtStudio stylize PNG into the content box restores its settings (those that check out)."""
+    """Dropping an ArtStudio stylize PNG (from the tab, the CLI or a batch) into the content box restores
+    its settings, those that check out: (styles 1-3, weights 1-3, strength, keep colours, size, steps)."""
     checked = check_params(read_recipe(path) if path else None, "stylize", {
-        "styles": records(3, {"style": recipe_one_of(style_choices()), "weight": finite(0, 1)}),
-        "strength": finite(0, 1), "preserve_color": boolean, "size": recipe_one_of(SIZES)})
+        "styles": records(3, {"style": recipe_one_of(style_choices()), "weight": STYLIZE["weight"].recipe_check()}),
+        **STYLIZE.recipe_fields("strength", "preserve_color", "size", "steps")})
     if checked is None:
-        return [gr.skip()] * 7
+        return [gr.skip()] * RESTORED
     p = checked.params
     slots = p.get("styles", []) + [{"style": NO_STYLE, "weight": 1.0}] * 3
     if checked.problems:
         gr.Warning(checked.note())
     gr.Info("Settings restored from the image's recipe.")
-    return [slots[0]["style"], slots[1]["style"], slots[2]["style"], p.get("strength", 1.0),
-            p.get("preserve_color", False), p.get("size", 512), slots[0]["weight"]]
+    return [*(slot["style"] for slot in slots[:3]), *(slot["weight"] for slot in slots[:3]),
+            *(p.get(name, STYLIZE[name].default) for name in ("strength", "preserve_color", "size", "steps"))]
 
 
 def reopen(path: str | None):
     """A Style transfer PNG opened from the gallery or the drop zone: the content box plus the settings
-    restore_settings gives; eight skips for other tabs' pictures."""
+    restore_settings gives; skips for other tabs' pictures."""
     recipe = read_recipe(path) if path else None
     if not recipe or recipe.get("tab") != "stylize":
-        return [gr.skip()] * 8
+        return [gr.skip()] * (1 + RESTORED)
     return [path, *restore_settings(path)]
