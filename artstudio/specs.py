@@ -105,6 +105,15 @@ class TaskSpec:
             if param.flag and not param.choices and param.kind is not bool:
                 param.check(getattr(options, param.name), param.flag)
 
+    def cli_arguments(self, params: dict[str, Any]) -> list[str]:
+        """The CLI options that redo a recipe's settings (those the CLI takes)."""
+        arguments = []
+        for param in self.params:
+            if param.flag and param.name in params:
+                value = params[param.name]
+                arguments += ([param.flag] if value else []) if param.kind is bool else [param.flag, str(value)]
+        return arguments
+
     def recipe_fields(self, *names: str) -> dict[str, Check]:
         """The recipe checks of the named parameters (all of them when none is named)."""
         return {p.name: p.recipe_check() for p in self.params if not names or p.name in names}
