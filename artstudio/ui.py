@@ -7,12 +7,14 @@ from artstudio.specs import GENERATE, INPAINT, RESTORE, STYLIZE, Param
 from artstudio.tabs import classify, common, gallery, generate, inpaint, restore, stylize
 from artstudio.tabs.common import keeps_screen, status_markdown
 from artstudio.tabs.inputs import ImageEditorUpload, ImageUpload, NumberInput, SliderInput
+from artstudio.tabs.waiting import Door
 
 # Two lanes of model calls, each with its own queue slots (model_concurrency), so a 10 ms painting or a
 # classification never waits behind a 2 s fill or a 1024 px restoration: interactive (generate, sliders,
 # variations, blends, classify, heat maps, custom labels) and heavy (style transfer, refine, inpaint,
 # restore, batches).
 INTERACTIVE, HEAVY = "interactive", "heavy"
+HEAVY_DOOR = Door(HEAVY, max_waiting=8)     # this many heavy jobs waiting: the next is refused with the wait named
 TAB_NAMES = {"classify": "Classify", "generate": "Generate", "stylize": "Style transfer", "inpaint": "Inpaint",
              "restore": "Restore", "gallery": "Gallery"}
 SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
@@ -47,7 +49,8 @@ def model_concurrency(lane: str = HEAVY) -> int:
 
 
 def _event(trigger, fn, inputs, outputs, api_name: str, lane: str = INTERACTIVE, **kwargs):
-    """A model-running event with an API name, through its lane's slot; a refusal leaves the page as it was."""
+    """A model-running event with an API name, through its lane's slot; a refusal leaves the page as it was
+    (a heavy job finding its lane full is told how long to wait: HEAVY_DOOR)."""
     return trigger(keeps_screen(fn), inputs, outputs, api_name=api_name, concurrency_id=lane,
                    concurrency_limit=model_concurrency(lane), **kwargs)
 
@@ -62,36 +65,37 @@ def classify_tab() -> dict:
     gr.Markdown(status_markdown("classifier", "Which of 11 art movements is a painting closest to, who of 86 "
                                 "artists painted it (or none of them), when, and where in the picture does the "
                                 "evidence lie?"))
-    with gr.Tab("One painting"):
-        with gr.Row():
-            with gr.Column():
-                image = ImageUpload(label="Painting", elem_id="classify-image")
-                top_k = SliderInput(1, 11, value=5, step=1, label="Movements to show")
-                button = gr.Button("Classify", variant="primary")
-            with gr.Column():
-                labels = gr.Label(label="Closest movements")
-                artists = gr.Label(label="Closest artists", num_top_classes=5)
-                about = gr.Markdown(elem_id="classify-about")
-                heat_for = gr.Radio(list(classify.HEAT_TARGETS), value=classify.HEAT_TARGETS[0],
-                                    label="Heat map shows the evidence for")
-                heat = gr.Image(label="Heat map: the regions behind that answer", type="filepath", interactive=False)
-                opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
-        state = gr.State()
-        _event(button.click, classify.classify_image, [image, top_k, opacity, heat_for],
-               [labels, artists, about, heat, state], "classify")
-        for control in (opacity.release, heat_for.change):
-            control(keeps_screen(classify.update_overlay), [state, opacity, heat_for], heat, api_visibility="private",
-                    queue=False)
-    with gr.Tab("Many paintings"):
-        files = gr.File(label="Images or a zip of images", file_count="multiple", type="filepath")
-        batch_button = gr.Button("Classify all", variant="primary")
-        table = gr.Dataframe(headers=classify.BATCH_HEADERS, datatype=classify.BATCH_TYPES, wrap=True,
-                             label="Results (click a header to sort)", interactive=False, elem_id="classify-table",
-                             column_widths=["16%", "11%", "7%", "11%", "7%", "14%", "7%", "6%", "8%", "13%"])
-        csv_file = gr.File(label="Download as CSV", interactive=False)
-        _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch", HEAVY)
-    with gr.Tab("Your own labels") as own_labels:
-        chosen = custom_labels_tab()
+    with gr.Tabs(overflow_behavior="wrap"):      # on a phone every tab stays in sight, none in a menu
+        with gr.Tab("One painting"):
+            with gr.Row():
+                with gr.Column():
+                    image = ImageUpload(label="Painting", elem_id="classify-image")
+                    top_k = SliderInput(1, 11, value=5, step=1, label="Movements to show")
+                    button = gr.Button("Classify", variant="primary")
+                with gr.Column():
+                    labels = gr.Label(label="Closest movements")
+                    artists = gr.Label(label="Closest artists", num_top_classes=5)
+                    about = gr.Markdown(elem_id="classify-about")
+                    heat_for = gr.Radio(list(classify.HEAT_TARGETS), value=classify.HEAT_TARGETS[0],
+                                        label="Heat map shows the evidence for")
+                    heat = gr.Image(label="Heat map: the regions behind that answer", type="filepath", interactive=False)
+                    opacity = SliderInput(0, 1, value=0.5, step=0.05, label="Heat map opacity")
+            state = gr.State()
+            _event(button.click, classify.classify_image, [image, top_k, opacity, heat_for],
+                   [labels, artists, about, heat, state], "classify")
+            for control in (opacity.release, heat_for.change):
+                control(keeps_screen(classify.update_overlay), [state, opacity, heat_for], heat, api_visibility="private",
+                        queue=False)
+        with gr.Tab("Many paintings"):
+            files = gr.File(label="Images or a zip of images", file_count="multiple", type="filepath")
+            batch_button = gr.Button("Classify all", variant="primary")
+            table = gr.Dataframe(headers=classify.BATCH_HEADERS, datatype=classify.BATCH_TYPES, wrap=True,
+                                 label="Results (click a header to sort)", interactive=False, elem_id="classify-table",
+                                 column_widths=["16%", "11%", "7%", "11%", "7%", "14%", "7%", "6%", "8%", "13%"])
+            csv_file = gr.File(label="Download as CSV", interactive=False)
+            _event(batch_button.click, classify.classify_batch, files, [table, csv_file], "classify_batch", HEAVY)
+        with gr.Tab("Your own labels") as own_labels:
+            chosen = custom_labels_tab()
     own_labels.select(classify.refresh_label_sets, chosen, chosen, api_visibility="private", queue=False)
     return {"input": image, "sends": {}}
 
@@ -395,7 +399,7 @@ def build_app() -> gr.Blocks:
         builders = {"classify": classify_tab, "generate": generate_tab, "stylize": stylize_tab,
                     "inpaint": inpaint_tab, "restore": restore_tab, "gallery": gallery_tab}
         parts = {}
-        with gr.Tabs() as tabs:
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
             for tab_id, build in builders.items():
                 with gr.Tab(TAB_NAMES[tab_id], id=tab_id) as tab:
                     parts[tab_id] = build()
@@ -406,4 +410,6 @@ def build_app() -> gr.Blocks:
         app.load(None, js=ENTER_COMMITS_SLIDER_BOX, api_visibility="private", queue=False)
         app.load(gallery.show, None, parts["gallery"]["view"], js=gallery.OWNER_COOKIE_JS, api_visibility="private",
                  queue=False)
-    return app.queue(max_size=16, default_concurrency_limit=model_concurrency())
+    app.queue(max_size=16, default_concurrency_limit=model_concurrency())
+    HEAVY_DOOR.attach(app)
+    return app

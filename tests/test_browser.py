@@ -29,14 +29,26 @@ def test_classify_in_browser(tmp_path):
         assert (tmp_path / "classify.png").stat().st_size > 10_000
 
 
-def test_every_tab_opens(tmp_path):
-    with running_app() as url, browser_page() as page:
+MAIN_ACTIONS = {"Classify": "Classify", "Generate": "Generate", "Style transfer": "Stylize", "Inpaint": "Fill",
+                "Restore": "Restore", "Gallery": "Refresh"}
+
+
+@pytest.mark.parametrize("width, height", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])
+def test_every_tab_opens_with_its_main_action_in_reach(tmp_path, width, height):
+    """Every tab is in the tab row (on a phone too: it wraps, nothing hides in a menu), opens, and shows its
+    main action within the page's width: no sideways scrolling."""
+    with running_app() as url, browser_page(width=width, height=height) as page:
         page.goto(url)
-        for tab in ("Generate", "Style transfer", "Inpaint", "Restore", "Classify"):
-            page.get_by_role("tab", name=tab).first.click()
-            page.wait_for_timeout(300)
+        for tab, action in MAIN_ACTIONS.items():
+            page.get_by_role("tab", name=tab, exact=True).first.click()
+            button = page.get_by_role("button", name=action, exact=True).first
+            button.scroll_into_view_if_needed()
+            button.wait_for(state="visible", timeout=10_000)
+            box = button.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (tab, box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, tab
+            page.screenshot(path=str(tmp_path / f"{tab}-{width}.png"))
         assert page.locator("text=Traceback").count() == 0
-        page.screenshot(path=str(tmp_path / "tabs.png"))
 
 
 def test_inpaint_in_browser(tmp_path):

@@ -8,7 +8,8 @@ import urllib.request
 
 import pytest
 
-from gradio_client import Client
+from gradio_client import Client, handle_file
+from PIL import Image
 
 from artstudio.testing.browser import ROOT, free_port, running_app
 
@@ -63,3 +64,39 @@ def test_auth_required():
             urllib.request.urlopen(url + "config", timeout=10)
         client = Client(url, auth=("artist", "secret"), verbose=False)
         assert "/classify" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+
+
+def test_a_full_heavy_lane_refuses_with_the_wait_named():
+    """The door reads the lane's waiting and running jobs and its endpoints' average time from the queue."""
+    from types import SimpleNamespace
+
+    from artstudio.tabs.waiting import Door
+    fill = type("Endpoint", (), {"concurrency_id": "heavy", "input_parameter_names": None, "inputs": [1, 2, 3]})()
+    lane = SimpleNamespace(queue=[object()] * 3, current_concurrency=1, concurrency_limit=1)
+    door = Door("heavy", max_waiting=3)
+    door.queue = SimpleNamespace(event_queue_per_concurrency_id={"heavy": lane},
+                                 process_time_per_fn={fill: SimpleNamespace(avg_time=2.5, count=4)})
+    assert door.wait_s() == 10.0                                  # (3 waiting + 1 running) x 2.5 s, one at a time
+    verdicts = door.check(fill)
+    assert [v["is_valid"] for v in verdicts] == [False, True, True]
+    assert "3 heavy jobs are waiting" in verdicts[0]["message"] and "about 10 s" in verdicts[0]["message"]
+    lane.queue = lane.queue[:2]
+    assert door.check(fill) is None
+
+
+def test_a_flooded_heavy_lane_answers_with_the_wait(client, tmp_path):
+    """Twelve restorations at once through the real queue: those past the door get the sentence, the rest run."""
+    from gradio_client.exceptions import ValidationError
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (400, 300), (120, 80, 40)).save(picture)
+    jobs = [client.submit(handle_file(str(picture)), "Clean, then enlarge x4", 0.7, "Fast (trained here)",
+                          api_name="/restore") for _ in range(12)]
+    refused = done = 0
+    for job in jobs:
+        try:
+            job.result(timeout=600)
+            done += 1
+        except ValidationError as err:
+            assert "The studio is busy" in str(err) and "Try again in about" in str(err)
+            refused += 1
+    assert refused >= 1 and done >= 8

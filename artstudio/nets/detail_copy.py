@@ -14,7 +14,6 @@ import math
 
 import torch
 import torch.nn.functional as F
-import torchvision.transforms.v2.functional as TF
 
 from artstudio.nets.harmonic_fill import harmonic_fill
 
@@ -30,8 +29,15 @@ TEXTURE_WEIGHT = 5.0  # how much a source's detail strength must match the stren
 
 
 def _blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
-    side = 2 * math.ceil(3 * sigma) + 1
-    return TF.gaussian_blur(x, [side, side], [sigma, sigma])
+    """Separable Gaussian blur with reflected borders (torchvision's gaussian_blur, without importing
+    torchvision's transforms: a second off the app's start)."""
+    radius = math.ceil(3 * sigma)
+    taps = torch.exp(-0.5 * (torch.arange(-radius, radius + 1, dtype=x.dtype) / sigma) ** 2)
+    taps = (taps / taps.sum()).to(x.device)
+    channels = x.shape[1]
+    x = F.pad(x, (radius,) * 4, mode="reflect")
+    x = F.conv2d(x, taps.view(1, 1, 1, -1).expand(channels, 1, 1, -1), groups=channels)
+    return F.conv2d(x, taps.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)
 
 
 def _best_shifts(fill_low: torch.Tensor, known_low: torch.Tensor, usable: torch.Tensor, hole: torch.Tensor,
