@@ -129,7 +129,7 @@ def _inpaint(options: Namespace) -> Process:
 
 
 def _restore(options: Namespace) -> Process:
-    from artstudio.models.restorer import RestoreJob
+    from artstudio.specs import RestoreJob
     job = {"denoise": RestoreJob(clean=options.strength),
            "upscale": RestoreJob(scale=options.scale, upscaler=options.upscaler),
            "auto": RestoreJob(clean=options.strength, scale=options.scale, upscaler=options.upscaler)}[options.task]

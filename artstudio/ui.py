@@ -45,7 +45,7 @@ def seed_box(param: Param, value: int | None = None, label: str = "") -> NumberI
 def model_concurrency(lane: str = HEAVY) -> int:
     """Calls at once in a lane: heavy jobs one at a time on a CPU (two on a GPU); interactive calls, each a
     few tens of milliseconds of model time, two at a time, so a burst of them does not queue."""
-    return 2 if lane == INTERACTIVE or registry.device().type == "cuda" else 1
+    return 2 if lane == INTERACTIVE or registry.gpu_expected() else 1
 
 
 def _event(trigger, fn, inputs, outputs, api_name: str, lane: str = INTERACTIVE, **kwargs):
@@ -396,6 +396,7 @@ def wire_reopen(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="ArtStudio") as app:
         gr.Markdown(f"# ArtStudio\nDeep learning on your own images, on your own machine. Version {__version__}.")
+        loading, poll = gr.Markdown(elem_id="loading-note"), gr.Timer(1.0)
         builders = {"classify": classify_tab, "generate": generate_tab, "stylize": stylize_tab,
                     "inpaint": inpaint_tab, "restore": restore_tab, "gallery": gallery_tab}
         parts = {}
@@ -408,6 +409,7 @@ def build_app() -> gr.Blocks:
         wire_sends(tabs, parts)
         wire_reopen(tabs, parts)
         app.load(None, js=ENTER_COMMITS_SLIDER_BOX, api_visibility="private", queue=False)
+        poll.tick(common.loading_note, None, [loading, poll], api_visibility="private", queue=False)
         app.load(gallery.show, None, parts["gallery"]["view"], js=gallery.OWNER_COOKIE_JS, api_visibility="private",
                  queue=False)
     app.queue(max_size=16, default_concurrency_limit=model_concurrency())

@@ -1,16 +1,20 @@
 """The weights registry: `weights/manifest.json` lists every shipped file with its sha256.
 
 Loading checks the file exists and its hash matches before `torch.load(weights_only=True)`, so a
-missing or damaged file gives one clear message naming the file and how to restore it.
+missing or damaged file gives one clear message naming the file and how to restore it. torch is
+imported where a file is read or written, not with this module: the web page is served before torch loads.
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 MANIFEST = "manifest.json"
 
@@ -72,6 +76,7 @@ def verify(file: str, weights_dir: Path | None = None) -> Path:
 
 def load_weights(file: str, weights_dir: Path | None = None) -> dict[str, Any]:
     """Load a state dict listed in the manifest, verifying its sha256 first."""
+    import torch
     return torch.load(verify(file, weights_dir), map_location="cpu", weights_only=True)
 
 
@@ -83,6 +88,7 @@ def weights_sha(file: str) -> str:
 def record_weights(file: str, payload: dict[str, Any], *, source: str, licence: str, data: str,
                    recipe: str, metrics: dict[str, Any], weights_dir: Path | None = None) -> Path:
     """Save `payload` with torch.save and add or replace its manifest entry."""
+    import torch
     weights_dir = weights_dir or WEIGHTS_DIR
     weights_dir.mkdir(parents=True, exist_ok=True)
     path = weights_dir / file

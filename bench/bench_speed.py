@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 from artstudio import presets
 from artstudio.models import registry
 from artstudio.models.classifier import ENSEMBLE_FILE
-from artstudio.models.restorer import RestoreJob
+from artstudio.specs import RestoreJob
 from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
 from artstudio.weights import update_metrics
 

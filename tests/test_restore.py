@@ -7,7 +7,7 @@ from gradio_client import handle_file
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.restorer import RestoreJob
+from artstudio.specs import RestoreJob
 from artstudio.models.tensors import to_tensor
 from artstudio.models.tiling import tiled
 from conftest import FIXTURES, needs_weights, run_training

@@ -31,7 +31,8 @@ import torch
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.restorer import BLIND_FILE, UPSCALE_FILE, RestoreJob
+from artstudio.models.restorer import BLIND_FILE, UPSCALE_FILE
+from artstudio.specs import RestoreJob
 from artstudio.models.tensors import to_tensor
 from artstudio.weights import update_metrics
 from training.data import DATA_DIR, list_images, split

@@ -85,7 +85,7 @@ def main() -> None:
                    source="computed by training/find_directions.py from weights/painting_gan.pt",
                    licence="project's own", data=f"samples of painting_gan.pt (sha256 {weights_sha(GENERATOR_FILE)[:12]})",
                    recipe="training/find_directions.py",
-                   metrics={"effect_size": {n: round(abs(e), 2) for n, (_, e) in chosen.items()},
+                   metrics={"names": names, "effect_size": {n: round(abs(e), 2) for n, (_, e) in chosen.items()},
                             "component": {n: c for n, (c, _) in chosen.items()}})
 
 

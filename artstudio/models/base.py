@@ -1,9 +1,12 @@
 """The one interface every model the registry serves implements, the way IOPaint's model manager gives
 every inpainting model the same shape: a name, the weights files it needs (hash-checked before it
 loads), the sha256 its outputs' recipes record, and the device it runs on. `Model(device)` loads."""
-from typing import ClassVar
+from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import torch
 
 
 class StudioModel:

@@ -2,14 +2,17 @@
 
 Fitting takes seconds on a few examples per label. Label sets are saved as `.labels` files (torch
 tensors and plain strings, loadable with weights_only=True), written atomically, and validated on
-load and import so a damaged or foreign file is refused with a message.
+load and import so a damaged or foreign file is refused with a message. torch is imported where a
+file is read or a head fitted: the Classify tab lists label sets before torch loads.
 """
+from __future__ import annotations
+
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
 from PIL import Image
 
 from artstudio.outputs import data_home
@@ -18,6 +21,9 @@ FORMAT = "artstudio-labels-1"
 MIN_EXAMPLES = 3
 MIN_LABELS = 2
 SUFFIX = ".labels"
+
+if TYPE_CHECKING:
+    import torch
 
 
 class LabelSetError(ValueError):
@@ -40,7 +46,8 @@ class LabelSet:
                 "bias": self.bias, "examples": self.examples}
 
     @classmethod
-    def from_dict(cls, data: object, embedding_dim: int) -> "LabelSet":
+    def from_dict(cls, data: object, embedding_dim: int) -> LabelSet:
+        import torch
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise LabelSetError("This is not an ArtStudio label set file.")
         labels, weight, bias = data.get("labels"), data.get("weight"), data.get("bias")
@@ -57,6 +64,7 @@ class LabelSet:
 def fit_label_set(name: str, embeddings_by_label: dict[str, torch.Tensor], l2: float = 1e-3,
                   steps: int = 200) -> LabelSet:
     """Multinomial logistic regression on unit-length embeddings (L2-regularised, LBFGS)."""
+    import torch
     name = name.strip()
     if not name:
         raise LabelSetError("Give the label set a name.")
@@ -94,7 +102,10 @@ class LabelStore:
 
     def names(self) -> list[str]:
         found = []
-        for path in sorted(self.folder.glob(f"*{SUFFIX}")):
+        paths = sorted(self.folder.glob(f"*{SUFFIX}"))
+        if paths:
+            import torch
+        for path in paths:
             try:
                 found.append(torch.load(path, weights_only=True)["name"])
             except Exception:  # a damaged file is listed nowhere; load() names it
@@ -105,6 +116,7 @@ class LabelStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(label_set.name)
         tmp = path.with_suffix(".tmp")
+        import torch
         torch.save(label_set.to_dict(), tmp)
         tmp.replace(path)
         return path
@@ -117,6 +129,7 @@ class LabelStore:
 
     @staticmethod
     def read_file(path: Path, embedding_dim: int) -> LabelSet:
+        import torch
         try:
             data = torch.load(path, weights_only=True)
         except Exception:

@@ -7,23 +7,18 @@ import torch
 from PIL import Image
 
 from artstudio.models.base import StudioModel
+from artstudio.models.directions import DIRECTIONS_FILE
 from artstudio.models.tensors import to_pil
 from artstudio.nets.painting_gan import W_DIM, Z_DIM, Generator
 from artstudio.specs import GENERATE
 from artstudio.weights import load_into, load_weights, weights_sha
 
 GENERATOR_FILE = "painting_gan.pt"
-DIRECTIONS_FILE = "painting_gan_directions.pt"
 NATIVE_SIZE = 128
 LATENT_SIZE = W_DIM           # length of the latent w that recipes store
 # No truncation unless asked: at 0.7 a quarter of the seeds gave the same seated figure (held-out recall
 # 0.02, 59% near-duplicates); lower values stay a choice for more typical paintings.
 DEFAULT_TRUNCATION = GENERATE["truncation"].default
-
-
-def direction_names() -> list[str]:
-    """The slider names of the installed directions file, read without building the generator."""
-    return list(load_weights(DIRECTIONS_FILE)["names"])
 
 
 class PaintingGenerator(StudioModel):
@@ -44,8 +39,10 @@ class PaintingGenerator(StudioModel):
         w = self.net.mapping(z)[0]
         return self.net.w_mean + float(truncation) * (w - self.net.w_mean)
 
-    def edit(self, w: torch.Tensor, sliders: dict[str, float]) -> torch.Tensor:
-        """Move w along named directions; a slider value of 1 is one standard deviation of the data."""
+    def edit(self, w: torch.Tensor | list[float], sliders: dict[str, float]) -> torch.Tensor:
+        """Move w (a tensor, or a recipe's list) along named directions; a slider value of 1 is one
+        standard deviation of the data."""
+        w = torch.as_tensor(w, dtype=torch.float32)
         for name, value in sliders.items():
             if name not in self.direction_names:
                 raise ValueError(f"Unknown direction {name!r}; known: {', '.join(self.direction_names)}")

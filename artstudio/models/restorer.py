@@ -8,7 +8,6 @@ Every network runs over overlapping feathered tiles (artstudio/models/tiling.py)
 bounded memory. Strength blends the result with the input (bicubic-enlarged; 0 returns the input).
 """
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
 import torch
@@ -19,48 +18,16 @@ from artstudio.models.tensors import to_pil, to_tensor
 from artstudio.models.tiling import tile_steps
 from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
 from artstudio.nets.rrdbnet import RRDBNet
+from artstudio.specs import RestoreJob
 from artstudio.weights import WeightsError, load_into, verify, weights_sha
 
 BLIND_FILE = "restore_blind.pt"
 UPSCALE_FILE = "restore_upscale_x4.pt"
 DETAILED_FILE = "realesrgan_x4plus.pt"
-UPSCALERS = ("fast", "detailed")
-SCALES = (2, 4)
-MAX_UPSCALE_INPUT = 2048 * 2048        # an x4 output of a larger picture would pass 128 megapixels
 CLEAN_TILE = 544          # input pixels per tile side: memory stays flat whatever the picture's size;
 ENLARGE_TILE = 272        # a 1024 px picture cleans in 2x2 tiles, a 256 px one enlarges in one
 DETAILED_TILE = 128
 OVERLAP = 16
-
-
-@dataclass(frozen=True)
-class RestoreJob:
-    """What to do to one picture: clean it (strength 0-1, 0 = skip), then enlarge by `scale` (1 = no)
-    with the `upscaler` ("fast" or "detailed")."""
-    clean: float = 0.0
-    scale: int = 1
-    upscaler: str = "fast"
-
-    @property
-    def task(self) -> str:
-        """The CLI's name for the job, as recipes record it: denoise, upscale or auto (both)."""
-        return "denoise" if self.scale == 1 else "upscale" if self.clean == 0 else "auto"
-
-    def recipe_params(self, size: tuple[int, int]) -> dict:
-        """The recipe's settings, the same from the tab, the CLI and a batch (artstudio/specs.py RESTORE)."""
-        return {"task": self.task, "strength": self.clean, "scale": self.scale, "upscaler": self.upscaler,
-                "input_size": list(size)}
-
-    def validate(self, size: tuple[int, int]) -> None:
-        if not 0 <= self.clean <= 1:
-            raise ValueError(f"Strength must be between 0 and 1; got {self.clean}.")
-        if self.scale not in (1, *SCALES):
-            raise ValueError(f"Enlargement must be x2 or x4; got x{self.scale}.")
-        if self.upscaler not in UPSCALERS:
-            raise ValueError(f"The upscaler must be one of {', '.join(UPSCALERS)}; got {self.upscaler!r}.")
-        if self.scale > 1 and size[0] * size[1] > MAX_UPSCALE_INPUT:
-            raise ValueError(f"The picture is {size[0]}x{size[1]} px; enlarging works on pictures up to "
-                             f"{MAX_UPSCALE_INPUT // 1_000_000} megapixels (e.g. 2048x2048). Crop it first.")
 
 
 class Restorer(StudioModel):

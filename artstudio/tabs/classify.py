@@ -1,8 +1,11 @@
 """Classify tab: movement probabilities, a Grad-CAM heat map, and a batch table with CSV export."""
+from __future__ import annotations
+
 import csv
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
 from PIL import Image
@@ -10,11 +13,12 @@ from PIL import Image
 from artstudio.archive import ArchiveError, members, zip_images
 from artstudio.classes import MOVEMENTS, artist_name, display_name
 from artstudio.imageio import ImageError, open_image
-from artstudio.models.attribution import Attribution
-from artstudio.models.classifier import EMBEDDING_DIM
 from artstudio.models.custom_labels import LabelSetError, LabelStore, examples_from_folders, fit_label_set
 from artstudio.outputs import output_path, save_preview
 from artstudio.tabs.common import load_upload, model, number, one_of, show_notes
+
+if TYPE_CHECKING:
+    from artstudio.models.attribution import Attribution
 
 MAX_BATCH = 200
 MAX_EXAMPLES = 400
@@ -22,6 +26,12 @@ BATCH_PIXELS = 1024 * 1024      # the classifier sees 224 px: batch images are r
 BATCH_HEADERS = ["file", "top movement", "confidence", "second movement", "second confidence", "artist",
                  "artist probability", "year", "year range", "error"]
 BATCH_TYPES = ["str", "str", "number", "str", "number", "str", "number", "number", "str", "str"]
+
+
+def embedding_dim() -> int:
+    """The classifier's embedding size, which label sets must match (imported on use: it brings torch)."""
+    from artstudio.models.classifier import EMBEDDING_DIM
+    return EMBEDDING_DIM
 
 
 def heat_colours(heat: Image.Image) -> Image.Image:
@@ -197,7 +207,7 @@ def classify_custom(path: str | None, set_name: str | None):
         raise gr.Error("Pick one of your label sets (or teach one first).")
     loaded = load_upload(path, "an image")
     try:
-        label_set = LabelStore().load(set_name, EMBEDDING_DIM)
+        label_set = LabelStore().load(set_name, embedding_dim())
     except LabelSetError as err:
         raise gr.Error(str(err))
     return dict(model("classifier").top_custom(label_set, loaded.image, 5))
@@ -206,7 +216,7 @@ def classify_custom(path: str | None, set_name: str | None):
 def rename_label_set(set_name: str | None, new_name: str):
     """(the label set list with the new name chosen, a note that says so)."""
     try:
-        renamed = LabelStore().rename(set_name or "", new_name or "", EMBEDDING_DIM)
+        renamed = LabelStore().rename(set_name or "", new_name or "", embedding_dim())
     except LabelSetError as err:
         raise gr.Error(str(err))
     return gr.update(choices=label_set_names(), value=renamed.name), f"Renamed {set_name} to **{renamed.name}**."
@@ -235,7 +245,7 @@ def import_label_set(path: str | None):
     if not path:
         raise gr.Error("Choose a .labels file to import.")
     try:
-        label_set = LabelStore().import_file(Path(path), EMBEDDING_DIM)
+        label_set = LabelStore().import_file(Path(path), embedding_dim())
     except LabelSetError as err:
         raise gr.Error(str(err))
     gr.Info(f"Imported {label_set.name}: {', '.join(label_set.labels)}.")

@@ -80,6 +80,20 @@ def status_markdown(name: str, ready_text: str) -> str:
     return f"⚠️ {problem}" if problem else ready_text
 
 
+MODEL_WORDS = {"classifier": "the classifier", "stylizer": "style transfer", "inpainter": "inpainting",
+               "generator": "the painting generator", "restorer": "restoration"}
+
+
+def loading_note():
+    """The page's line about models still loading in the background, and the timer that polls it (stopped
+    once everything is in)."""
+    waiting = registry.still_loading()
+    if not waiting:
+        return "", gr.Timer(active=False)
+    names = ", ".join(MODEL_WORDS[name] for name in waiting)
+    return (f"⏳ Still loading: {names}. Look around meanwhile; a first click waits until its model is in.",
+            gr.Timer(active=True))
+
 
 def picture_for(path: str | list | None, editor: bool = False):
     """A result (a path, or a list of them) as another tab's input: a path, or an editor value."""

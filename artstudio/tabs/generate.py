@@ -3,16 +3,13 @@ import random
 import re
 
 import gradio as gr
-import torch
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.generator import LATENT_SIZE
-from artstudio.models.generator import direction_names as generator_directions
-from artstudio.models.restorer import RestoreJob
+from artstudio.models.directions import direction_names as generator_directions
 from artstudio.outputs import PREVIEWS, output_path
 from artstudio.recipe import check_params, finite, make_recipe, mapping, read_recipe, save_png, vector
-from artstudio.specs import GENERATE, MAX_SEED
+from artstudio.specs import GENERATE, MAX_SEED, RestoreJob
 from artstudio.tabs.common import model, number, setting
 from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
@@ -68,7 +65,7 @@ def _render(state: dict | None, slider_values: dict[str, float], folder: str):
         raise gr.Error("Generate a painting first.")
     generator = model("generator")
     sliders = _sliders(slider_values)
-    w = generator.edit(torch.tensor(state["w"]), sliders)
+    w = generator.edit(state["w"], sliders)
     return _publish(generator.render(w)[0], state, sliders, folder)
 
 
@@ -132,7 +129,7 @@ def make_variations(state: dict | None, step: float, **slider_values: float):
         raise gr.Error("Generate a painting first.")
     generator = model("generator")
     step = number(step, "Variation step", 0.1, 1.5)
-    w = generator.edit(torch.tensor(state["w"]), _sliders(slider_values))
+    w = generator.edit(state["w"], _sliders(slider_values))
     ws = generator.variations(w, step, seed=random.randint(0, MAX_SEED))
     images = generator.render(ws)
     return [(img, "current" if i == 4 else f"variation {i + 1}") for i, img in enumerate(images)], ws.tolist()
@@ -179,6 +176,7 @@ def restore_painting(path: str | None):
 
 
 def _painting_recipe(path: str | None):
+    from artstudio.models.generator import LATENT_SIZE
     return check_params(read_recipe(path) if path else None, "generate", {
         **GENERATE.recipe_fields("seed", "truncation", "frames"),
         "sliders": mapping(direction_names(), GENERATE["slider"].recipe_check()),

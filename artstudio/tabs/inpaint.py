@@ -2,7 +2,6 @@
 import gradio as gr
 
 from artstudio.imageio import flatten_alpha
-from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, fill_params
 from artstudio.outputs import output_path, save_preview
 from artstudio.recipe import check_params, make_recipe, read_mask, read_recipe, save_png
 from artstudio.specs import INPAINT
@@ -18,6 +17,7 @@ METHOD_LABELS = {"Network (trained U-Net)": "network", "Classical (smooth harmon
 def fill(editor: dict | None, mask_file: str | None = None, method: str = next(iter(METHOD_LABELS)),
          request: gr.Request = None):
     """Returns (before/after pair, result path for download, mask path for download)."""
+    from artstudio.models.inpainter import MaskError, binary_mask, classical_fill, fill_params
     if not isinstance(editor, dict) or not editor.get("background"):
         raise gr.Error("Please upload an image into the editor first.")
     method = one_of(METHOD_LABELS.get(method, method), INPAINT["method"].label, INPAINT["method"].choices)

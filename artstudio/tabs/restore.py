@@ -2,7 +2,7 @@
 import gradio as gr
 from PIL import Image
 
-from artstudio.models.restorer import RestoreJob
+from artstudio.specs import RestoreJob
 from artstudio.outputs import output_path, save_preview
 from artstudio.recipe import check_params, make_recipe, read_recipe, save_png
 from artstudio.specs import RESTORE

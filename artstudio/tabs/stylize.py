@@ -1,17 +1,22 @@
 """Style transfer tab: fast result on click, detailed refinement with live preview and cancel."""
+from __future__ import annotations
+
 import time
+from typing import TYPE_CHECKING
 
 import gradio as gr
 from PIL import Image
 
 from artstudio import presets
-from artstudio.models.stylizer import DETAILED_STEPS, StyleSource
 from artstudio.outputs import output_path, save_preview
 from artstudio.recipe import check_params, make_recipe, read_recipe, records, save_png
 from artstudio.recipe import one_of as recipe_one_of
 from artstudio.specs import STYLE_SIZES, STYLIZE
 from artstudio.tabs.common import load_upload, model, one_of, region_mask, setting, show_notes
 from artstudio.tabs.gallery import keep
+
+if TYPE_CHECKING:
+    from artstudio.models.stylizer import StyleSource
 
 NO_STYLE = "None"
 UPLOADED = presets.UPLOADED
@@ -24,6 +29,7 @@ def style_choices() -> list[str]:
 
 def resolve_styles(slots: list[tuple[str, str | None, float]]) -> tuple[list[StyleSource], list[dict]]:
     """Turn (choice, upload path, weight) slots into StyleSources plus their recipe description."""
+    from artstudio.models.stylizer import StyleSource
     sources, described = [], []
     for i, (choice, upload, weight) in enumerate(slots, start=1):
         choice = one_of(choice or NO_STYLE, f"Style {i}", style_choices())
@@ -81,7 +87,7 @@ def stylize_fast(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_
 
 def stylize_detailed(content, style_1=None, upload_1=None, weight_1=1.0, style_2=NO_STYLE, upload_2=None,
                      weight_2=1.0, style_3=NO_STYLE, upload_3=None, weight_3=1.0, strength=1.0, preserve_color=False,
-                     size=512, steps=DETAILED_STEPS, region=None, request: gr.Request = None, progress=gr.Progress()):
+                     size=512, steps=STYLIZE["steps"].default, region=None, request: gr.Request = None, progress=gr.Progress()):
     """Detailed mode: yields live previews every few steps with a line saying "step k of n, about t s left",
     then (result, before/after, download, line, progress state). The state (the last preview, the steps
     done and the settings) lets Cancel offer the preview as a download (`cancelled`)."""
