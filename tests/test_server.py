@@ -109,4 +109,4 @@ def test_the_page_is_laid_out_before_torch_loads():
             "from artstudio.tabs.common import loading_note; print('torch' in sys.modules, loading_note()[0][:20])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[:3] == ["False", "⏳", "Still"]
+    assert out.stdout.split()[:3] == ["False", "*Still", "loading"]

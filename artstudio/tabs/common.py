@@ -91,8 +91,8 @@ def loading_note():
     if not waiting:
         return "", gr.Timer(active=False)
     names = ", ".join(MODEL_WORDS[name] for name in waiting)
-    return (f"⏳ Still loading: {names}. Look around meanwhile; a first click waits until its model is in.",
-            gr.Timer(active=True))
+    return (f"*Still loading in the background: {names}. Look around meanwhile; a first click waits until "
+            "its model is in.*", gr.Timer(active=True))
 
 
 def picture_for(path: str | list | None, editor: bool = False):
