@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,9 +109,13 @@ def update_metrics(file: str, metrics: dict[str, Any], weights_dir: Path | None 
     _write_manifest(manifest, weights_dir)
 
 
-def load_into(module: torch.nn.Module, file: str, device: torch.device | str = "cpu",
-              weights_dir: Path | None = None) -> torch.nn.Module:
-    """Load a listed state dict into `module` (as float32), frozen and in eval mode, on `device`."""
+def load_into(module: torch.nn.Module | Callable[[dict], torch.nn.Module], file: str,
+              device: torch.device | str = "cpu", weights_dir: Path | None = None) -> torch.nn.Module:
+    """Load a listed state dict into `module` (as float32), frozen and in eval mode, on `device`.
+    `module` may be a function of the state dict that builds the network at the size the file holds."""
+    import torch
     state = load_weights(file, weights_dir)
+    if not isinstance(module, torch.nn.Module):
+        module = module(state)
     module.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     return module.eval().requires_grad_(False).to(device)

@@ -139,7 +139,7 @@ def main() -> None:
     if args.grow_to:
         net, recipe_log.init = grown_shipped_restorer(*(int(n) for n in args.grow_to.split("x")))
     else:
-        net = BlindRestorer()
+        net = BlindRestorer(*UpscaleNet.shape_of(load_weights("restore_upscale_x4.pt")))
         recipe_log.init = warm_start(net)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}

@@ -36,8 +36,11 @@ class Restorer(StudioModel):
 
     def __init__(self, device: torch.device) -> None:
         super().__init__(device, weights_sha(BLIND_FILE))
-        self.blind = load_into(BlindRestorer(), BLIND_FILE, device).to(memory_format=torch.channels_last)
-        self.upscaler = load_into(UpscaleNet(), UPSCALE_FILE, device).to(memory_format=torch.channels_last)
+        # each built at the width and depth its file holds
+        self.blind = load_into(lambda state: BlindRestorer(*UpscaleNet.shape_of(state, "enlarger.")), BLIND_FILE,
+                               device).to(memory_format=torch.channels_last)
+        self.upscaler = load_into(lambda state: UpscaleNet(*UpscaleNet.shape_of(state)), UPSCALE_FILE,
+                                  device).to(memory_format=torch.channels_last)
 
     @staticmethod
     def detailed_available() -> str | None:
