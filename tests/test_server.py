@@ -84,6 +84,7 @@ def test_a_full_heavy_lane_refuses_with_the_wait_named():
     assert door.check(fill) is None
 
 
+@pytest.mark.load
 def test_a_flooded_heavy_lane_answers_with_the_wait(client, tmp_path):
     """Twelve restorations at once through the real queue: those past the door get the sentence, the rest run."""
     from gradio_client.exceptions import ValidationError
