@@ -319,7 +319,11 @@ kind Real-ESRGAN and BSRGAN train on (`training/degradations.py` damage_chain: i
 blur, resampling with a random filter, Gaussian, grey or Poisson noise, JPEG quality 20-95, and half
 the time a second, milder round), mixed with single noise or JPEG damage so plain denoising holds.
 L1 loss (`training/train_blind_restore.py`). A clean picture is enlarged by the plain x4 network
-(`training/train_restore.py --task upscale`). Everything runs on overlapping 544 / 272 px tiles with
+(`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at 64 channels x 16 layers, 621 K
+parameters): it was grown from the earlier 48 x 12 network without changing what it computed
+(`training/grow.py`: new channels start silent, new layers as identities) and trained on, most of its
+small copies a plain bicubic downscale, the rest made by a random resampler, sometimes blurred, noisy or
+JPEG'd. Everything runs on overlapping 544 / 272 px tiles with
 feathered seams, so memory stays flat for any picture size. Generate shows its 128 px painting through
 the plain x4 (side by side with the one-pass x4 it keeps brush marks a little crisper).
 Blind restorer: {file_line(blind)} {speed(blind)}
