@@ -80,8 +80,11 @@ class Param:
         if self.kind is bool:
             parser.add_argument(self.flag, dest=self.name, action="store_true", help=text)
             return
-        if not self.choices and self.low is not None:
-            text += f" ({plain(self.low)}-{plain(self.high)})"
+        limits = [f"{plain(self.low)}-{plain(self.high)}"] if not self.choices and self.low is not None else []
+        if self.default is not None and "default" not in text:
+            limits.append(f"default {self.default}")
+        if limits:
+            text += f" ({', '.join(limits)})"
         parser.add_argument(self.flag, dest=self.name, type=self.kind, default=self.default,
                             choices=list(self.choices) or None, required=self.required, help=text)
 
