@@ -37,13 +37,14 @@ WEIGHTS = {"denoise": "restore_denoise.pt", "upscale": "restore_upscale_x4.pt"}
 VALIDATION_CROPS = 32
 
 
-def source_paths(validation: bool, limit: int) -> list[Path]:
-    """Photos (four times over, they are few and large) and paintings of both collections."""
+def source_paths(validation: bool, limit: int, photo_repeat: int = 4) -> list[Path]:
+    """Photos (`photo_repeat` times over in training: they are few and large) and paintings of both
+    collections."""
     part = 1 if validation else 0
     photos = split(list_images(DATA_DIR / "photos"))[part]
     paintings = split(list_images(DATA_DIR / "wikiart-styles"))[part][::2] + \
         split(list_images(DATA_DIR / "impressionism-128"))[part][::6]
-    paths = photos * (1 if validation else 4) + paintings
+    paths = photos * (1 if validation else photo_repeat) + paintings
     return paths[:limit] if limit else paths
 
 
@@ -107,6 +108,8 @@ def main() -> None:
     standard_arguments(parser, steps=6000, batch=16, lr=5e-4, run_dir="runs/restore", size=None)
     parser.add_argument("--size", type=int, help="crop side of the clean target (default 96 denoise, 128 upscale)")
     parser.add_argument("--grow-to", help="upscale: start from the shipped enlarger grown to WIDTHxCONVS, e.g. 64x16")
+    parser.add_argument("--photo-repeat", type=int, default=4,
+                        help="how many times each training photo is in the pool (paintings once)")
     parser.add_argument("--bicubic-share", type=float, default=0.0,
                         help="upscale: share of the small copies that are a plain bicubic downscale")
     args = parser.parse_args()
@@ -115,7 +118,7 @@ def main() -> None:
     rng = set_up(args)
     generator = torch.Generator().manual_seed(args.seed)
 
-    pool = load_pool(source_paths(False, args.limit))
+    pool = load_pool(source_paths(False, args.limit, args.photo_repeat))
     val_rng, val_gen = random.Random(1234), torch.Generator().manual_seed(1234)
     val_pool = load_pool(source_paths(True, args.limit)) or pool     # a tiny smoke-run pool may hold no validation image
     val_inputs, val_targets = make_batch(args.task, val_pool, args.size, VALIDATION_CROPS, val_rng, val_gen)
@@ -130,7 +133,8 @@ def main() -> None:
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
     settings = (f"--steps {args.steps} --batch {args.batch} --size {args.size} --lr {args.lr} --seed {args.seed}"
-                f" --bicubic-share {args.bicubic_share}" + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
+                f" --bicubic-share {args.bicubic_share} --photo-repeat {args.photo_repeat}"
+                + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
     if step < args.steps:
         recipe_log.start(step, settings)
     baseline = psnr(F.interpolate(val_inputs, scale_factor=SCALE, mode="bicubic") if args.task == "upscale"
