@@ -168,8 +168,6 @@ RESTORE = TaskSpec("restore", (
           help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 60x slower)"),
 ))
 
-UPSCALERS = RESTORE["upscaler"].choices
-SCALES = (2, 4)
 MAX_UPSCALE_INPUT = 2048 * 2048        # an x4 output of a larger picture would pass 128 megapixels
 
 
@@ -192,12 +190,10 @@ class RestoreJob:
                 "input_size": list(size)}
 
     def validate(self, size: tuple[int, int]) -> None:
-        if not 0 <= self.clean <= 1:
-            raise ValueError(f"Strength must be between 0 and 1; got {self.clean}.")
-        if self.scale not in (1, *SCALES):
-            raise ValueError(f"Enlargement must be x2 or x4; got x{self.scale}.")
-        if self.upscaler not in UPSCALERS:
-            raise ValueError(f"The upscaler must be one of {', '.join(UPSCALERS)}; got {self.upscaler!r}.")
+        """ValueError unless every setting is one RESTORE accepts and the picture is small enough to enlarge."""
+        RESTORE["strength"].check(self.clean)
+        RESTORE["scale"].check(self.scale)
+        RESTORE["upscaler"].check(self.upscaler)
         if self.scale > 1 and size[0] * size[1] > MAX_UPSCALE_INPUT:
             raise ValueError(f"The picture is {size[0]}x{size[1]} px; enlarging works on pictures up to "
                              f"{MAX_UPSCALE_INPUT // 1_000_000} megapixels (e.g. 2048x2048). Crop it first.")

@@ -2,10 +2,9 @@
 import gradio as gr
 from PIL import Image
 
-from artstudio.specs import RestoreJob
 from artstudio.outputs import output_path, save_preview
 from artstudio.recipe import check_params, make_recipe, read_recipe, save_png
-from artstudio.specs import RESTORE
+from artstudio.specs import RESTORE, RestoreJob
 from artstudio.tabs.common import load_upload, model, one_of, setting, show_notes
 from artstudio.tabs.gallery import keep
 from artstudio.weights import WeightsError
