@@ -118,25 +118,29 @@ def random_noise(x: torch.Tensor, rng: random.Random, generator: torch.Generator
 
 
 def damage_round(x: torch.Tensor, size: tuple[int, int], rng: random.Random, generator: torch.Generator, *,
-                 max_blur: float, max_sigma: float, quality: tuple[int, int]) -> torch.Tensor:
-    """Blur (70%), resample to `size`, noise (60%), JPEG (70%)."""
-    if rng.random() < 0.7:
+                 max_blur: float, max_sigma: float, quality: tuple[int, int], every: bool = False) -> torch.Tensor:
+    """Blur (70%), resample to `size`, noise (60%), JPEG (70%); with `every`, all four always."""
+    if every or rng.random() < 0.7:
         x = blur(x, blur_kernel(rng, max_blur))
     x = resize(x, size, rng)
-    if rng.random() < 0.6:
+    if every or rng.random() < 0.6:
         x = random_noise(x, rng, generator, max_sigma)
-    if rng.random() < 0.7:
+    if every or rng.random() < 0.7:
         x = to_tensor(jpeg(to_image(x), rng.randint(*quality)))
     return x
 
 
 def damage_chain(clean: Image.Image, scale: int, rng: random.Random, generator: torch.Generator,
-                 mild: bool = False) -> torch.Tensor:
+                 mild: bool = False, web_copy: bool = False) -> torch.Tensor:
     """The clean picture as a web copy might carry it, at 1/scale of its size: one or two damage rounds.
     The first round passes through a size between 0.75 and 1.5 times the final one when a second follows.
-    `mild`: one gentler round (blur up to 1.5, noise up to sigma 10, JPEG quality 30-95), the common case."""
+    `mild`: one gentler round (blur up to 1.5, noise up to sigma 10, JPEG quality 30-95), the common case.
+    `web_copy`: the typical old web copy, one round with every damage and each of them mild (blur up to
+    1.2, noise up to sigma 8, JPEG quality 40-85)."""
     final = (clean.height // scale, clean.width // scale)
     x = to_tensor(clean)
+    if web_copy:
+        return damage_round(x, final, rng, generator, max_blur=1.2, max_sigma=8, quality=(40, 85), every=True)
     if mild:
         return damage_round(x, final, rng, generator, max_blur=1.5, max_sigma=10, quality=(30, 95))
     second = rng.random() < 0.5

@@ -4,7 +4,7 @@
 
 Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (its x2 tail starts as the
 x4 tail halved), or with --grow-to from the shipped blind restorer, its enlarger grown wider and deeper
-(training/grow.py); then trained end to end on random real-world damage chains (training/degradations.py
+(training/grow.py; at its own size it simply continues); then trained end to end on random real-world damage chains (training/degradations.py
 damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
 enlarged by two; x1 steps are cheap). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
 batches mix three kinds (equally by default, --x1-mix):
@@ -12,7 +12,8 @@ batches mix three kinds (equally by default, --x1-mix):
 - JPEG alone at quality 10-50;
 - the chain.
 15% of the x2 and x4 crops are a clean downscale, so plain enlargement stays sharp; of the chains, the
-share --mild is one mild round (most web copies), the rest the full chain. Loss: L1.
+share --web-copy is a typical old web copy (every damage of one round, each mild), the share --mild one
+mild round, the rest the full chain. Loss: L1.
 
 Every 250 steps the PSNR on fixed validation crops is logged per scale (with the bicubic of the input
 beside it) and a checkpoint written under the run folder. Running again with --steps at or below the
@@ -40,9 +41,10 @@ VALIDATION_CROPS = 24
 
 
 def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.Generator,
-            mild: float, x1_mix: tuple[float, float, float] = (1, 1, 1)) -> torch.Tensor:
-    """The training input for one clean crop at one scale; `mild`: the share of enlarging chains that are
-    mild; `x1_mix`: the weights of the three x1 kinds (noise and JPEG, JPEG alone, the chain)."""
+            mild: float, x1_mix: tuple[float, float, float] = (1, 1, 1), web_copy: float = 0.0) -> torch.Tensor:
+    """The training input for one clean crop at one scale; `web_copy` and `mild`: the shares of enlarging
+    chains that are a web copy and a mild round; `x1_mix`: the weights of the three x1 kinds (noise and
+    JPEG, JPEG alone, the chain)."""
     if scale == 1:
         kind = rng.choices(range(3), weights=x1_mix)[0]
         if kind == 0:
@@ -51,27 +53,30 @@ def damaged(crop: Image.Image, scale: int, rng: random.Random, generator: torch.
             return to_tensor(jpeg(crop, rng.randint(10, 50)))
     elif rng.random() < 0.15:
         return downscale(crop, scale, rng, generator)
-    return damage_chain(crop, scale, rng, generator, mild=scale > 1 and rng.random() < mild)
+    roll = rng.random() if scale > 1 else 1.0
+    return damage_chain(crop, scale, rng, generator, mild=web_copy <= roll < web_copy + mild, web_copy=roll < web_copy)
 
 
 def make_batch(pool: list[Image.Image], scale: int, count: int, rng: random.Random,
-               generator: torch.Generator, mild: float = 0.0,
-               x1_mix: tuple[float, float, float] = (1, 1, 1)) -> tuple[torch.Tensor, torch.Tensor]:
+               generator: torch.Generator, mild: float = 0.0, x1_mix: tuple[float, float, float] = (1, 1, 1),
+               web_copy: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     side = INPUT_SIDE[scale] * scale
     crops = [random_crop(rng.choice(pool), side, rng) for _ in range(count)]
-    return (torch.stack([damaged(c, scale, rng, generator, mild, x1_mix) for c in crops]),
+    return (torch.stack([damaged(c, scale, rng, generator, mild, x1_mix, web_copy) for c in crops]),
             torch.stack([to_tensor(c) for c in crops]))
 
 
 def fixed_sets(pool: list[Image.Image]) -> dict[str, tuple[int, torch.Tensor, torch.Tensor]]:
-    """Validation crops, the same every run: each scale's full chains, x2 mild chains, and x1 sigma-25 noise
-    and JPEG q20."""
+    """Validation crops, the same every run: each scale's full chains, x2 mild chains, x2 web copies, and x1
+    sigma-25 noise and JPEG q20."""
     sets = {}
     for scale in (1, 2, 4):
         sets[f"x{scale}"] = (scale, *make_batch(pool, scale, VALIDATION_CROPS, random.Random(1234 + scale),
                                                 torch.Generator().manual_seed(1234 + scale)))
     sets["x2mild"] = (2, *make_batch(pool, 2, VALIDATION_CROPS, random.Random(1240), torch.Generator().manual_seed(1240),
                                      mild=1.0))
+    sets["x2web"] = (2, *make_batch(pool, 2, VALIDATION_CROPS, random.Random(1241), torch.Generator().manual_seed(1241),
+                                    web_copy=1.0))
     rng, generator = random.Random(99), torch.Generator().manual_seed(99)
     crops = [random_crop(rng.choice(pool), INPUT_SIDE[1], rng) for _ in range(VALIDATION_CROPS)]
     clean = torch.stack([to_tensor(c) for c in crops])
@@ -119,8 +124,10 @@ def main() -> None:
     standard_arguments(parser, steps=4000, batch=16, lr=2e-4, run_dir="runs/blind_restore")
     parser.add_argument("--mild", type=float, default=0.0,
                         help="share of the x2 and x4 damage chains that are one mild round (damage_chain mild)")
+    parser.add_argument("--web-copy", type=float, default=0.0,
+                        help="share of the x2 and x4 damage chains that are a typical web copy (damage_chain web_copy)")
     parser.add_argument("--grow-to", help="start from the shipped blind restorer, its enlarger grown to "
-                        "WIDTHxCONVS (e.g. 64x16)")
+                        "WIDTHxCONVS (e.g. 64x16); its own size continues it")
     parser.add_argument("--x1-mix", default="1,1,1",
                         help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()
@@ -146,7 +153,7 @@ def main() -> None:
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
     settings = (f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
-                f"--x1-mix {args.x1_mix} --seed {args.seed}" + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
+                f"--x1-mix {args.x1_mix} --seed {args.seed}" + (f" --web-copy {args.web_copy}" if args.web_copy else "") + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)
@@ -157,7 +164,8 @@ def main() -> None:
     while step < args.steps:
         cosine_lr(opt, args.lr, step, args.steps, warmup=200)
         scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
-        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild, x1_mix)
+        inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild, x1_mix,
+                                     args.web_copy)
         loss = (net(inputs, scale) - targets).abs().mean()
         opt.zero_grad()
         loss.backward()
