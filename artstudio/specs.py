@@ -164,8 +164,9 @@ RESTORE = TaskSpec("restore", (
     Param("strength", "Cleaning strength", float, 1.0, 0, 1, flag="--strength",
           help="how much to clean: 0 = none, 1 = full", ui_label="Cleaning strength (0 = leave as it is)",
           ui_default=0.7),      # the tab starts gentler: full strength smooths fine grain and dotted brushwork
-    Param("upscaler", "Upscaler", str, "fast", choices=("fast", "detailed"), flag="--model",
-          help="upscaler: fast (trained here) or detailed (Real-ESRGAN x4plus, about 60x slower)"),
+    Param("upscaler", "Upscaler", str, "fast", choices=("fast", "sharp", "detailed"), flag="--model",
+          help="upscaler: fast (trained here, faithful), sharp (trained here, draws strokes and texture) "
+               "or detailed (Real-ESRGAN x4plus, about 60x slower)"),
 ))
 
 MAX_UPSCALE_INPUT = 2048 * 2048        # an x4 output of a larger picture would pass 128 megapixels
@@ -174,7 +175,7 @@ MAX_UPSCALE_INPUT = 2048 * 2048        # an x4 output of a larger picture would 
 @dataclass(frozen=True)
 class RestoreJob:
     """What to do to one picture: clean it (strength 0-1, 0 = skip), then enlarge by `scale` (1 = no)
-    with the `upscaler` ("fast" or "detailed")."""
+    with the `upscaler` ("fast", "sharp" or "detailed")."""
     clean: float = 0.0
     scale: int = 1
     upscaler: str = "fast"

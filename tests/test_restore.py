@@ -55,6 +55,8 @@ def test_one_pass_when_cleaning_with_the_fast_upscaler():
     assert Restorer.stages(RestoreJob(clean=1.0)) == [("blind", 1)]
     assert Restorer.stages(RestoreJob(scale=4)) == [("fast", 4)]
     assert Restorer.stages(RestoreJob(clean=0.5, scale=4, upscaler="detailed")) == [("blind", 1), ("detailed", 4)]
+    assert Restorer.stages(RestoreJob(clean=0.5, scale=2, upscaler="sharp")) == [("blind", 1), ("sharp", 4)]
+    assert Restorer.stages(RestoreJob(scale=2, upscaler="sharp")) == [("sharp", 4)]
 
 
 def test_damage_chain_is_reproducible(scene):
@@ -152,7 +154,8 @@ def test_training_smoke(tiny_data, tmp_path, task):
 @apply([needs_weights("restore_denoise.pt"), needs_weights("restore_upscale_x4.pt"),
         needs_weights("restore_blind.pt")])
 @pytest.mark.parametrize("start, recipe_words", [((), "restore_denoise.pt (sha256"),
-                                                 (("--grow-to", "72x17"), "to an enlarger of 72x17")])
+                                                 (("--grow-to", "72x17"), "to an enlarger of 72x17"),
+                                                 (("--web-copy", "0.5"), "--web-copy 0.5")])
 @pytest.mark.training
 def test_blind_training_smoke(tiny_data, tmp_path, start, recipe_words):
     """Two steps warm-started from the shipped cleaner and enlarger, or from the shipped blind restorer
@@ -161,6 +164,25 @@ def test_blind_training_smoke(tiny_data, tmp_path, start, recipe_words):
     weights = run_training("training.train_blind_restore", tiny_data, tmp_path, "--batch", "2", *start)
     entry = read_manifest(weights)["restore_blind.pt"]
     assert entry["metrics"]["train_steps"] == 2 and recipe_words in entry["recipe"]
+
+
+@apply([needs_weights("restore_upscale_x4.pt")])
+@pytest.mark.training
+def test_sharp_training_smoke(tiny_data, tmp_path):
+    """Two adversarial steps from the shipped enlarger, then the fp16 export with its detail figure."""
+    from artstudio.weights import read_manifest
+    weights = run_training("training.train_sharp_upscale", tiny_data, tmp_path, "--batch", "2", "--size", "64")
+    entry = read_manifest(weights)["restore_upscale_x4_sharp.pt"]
+    assert entry["metrics"]["train_steps"] == 2 and "validation_detail_ratio" in entry["metrics"]
+
+
+@apply(needs_restorer + [needs_weights("restore_upscale_x4_sharp.pt")])
+def test_sharp_upscaler_draws_more_detail_than_the_faithful_one(restorer, scene):
+    from training.train_sharp_upscale import detail
+    small = scene.resize((48, 40))
+    sharp, faithful = restorer.upscale(small, 4, upscaler="sharp"), restorer.upscale(small, 4)
+    assert sharp.size == faithful.size == (192, 160)
+    assert detail(to_tensor(sharp)) > 1.1 * detail(to_tensor(faithful))
 
 
 @apply(needs_restorer + [needs_weights("realesrgan_x4plus.pt")])

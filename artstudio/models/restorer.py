@@ -23,7 +23,9 @@ from artstudio.weights import WeightsError, load_into, verify, weights_sha
 
 BLIND_FILE = "restore_blind.pt"
 UPSCALE_FILE = "restore_upscale_x4.pt"
+SHARP_FILE = "restore_upscale_x4_sharp.pt"
 DETAILED_FILE = "realesrgan_x4plus.pt"
+OPTIONAL_FILES = {"sharp": SHARP_FILE, "detailed": DETAILED_FILE}      # upscaler -> weights not every install has
 CLEAN_TILE = 544          # input pixels per tile side: memory stays flat whatever the picture's size;
 ENLARGE_TILE = 272        # a 1024 px picture cleans in 2x2 tiles, a 256 px one enlarges in one
 DETAILED_TILE = 128
@@ -43,13 +45,18 @@ class Restorer(StudioModel):
                                   device).to(memory_format=torch.channels_last)
 
     @staticmethod
-    def detailed_available() -> str | None:
-        """None when the detailed upscaler's weights are installed, else why not."""
+    def upscaler_available(upscaler: str) -> str | None:
+        """None when an upscaler's weights are installed, else why not."""
         try:
-            verify(DETAILED_FILE)
+            verify(OPTIONAL_FILES[upscaler])
             return None
         except WeightsError as err:
             return str(err)
+
+    @cached_property
+    def sharp(self) -> UpscaleNet:
+        return load_into(lambda state: UpscaleNet(*UpscaleNet.shape_of(state)), SHARP_FILE,
+                         self.device).to(memory_format=torch.channels_last)
 
     @cached_property
     def detailed(self) -> RRDBNet:
@@ -58,7 +65,7 @@ class Restorer(StudioModel):
     @staticmethod
     def stages(job: RestoreJob) -> list[tuple[str, int]]:
         """(network, scale) in the order they run: "blind" cleans and enlarges in one pass, unless the
-        detailed upscaler enlarges after it; "fast" and "detailed" enlarge x4 (x2 halves that)."""
+        sharp or detailed upscaler enlarges after it; the upscalers enlarge x4 (x2 halves that)."""
         if job.clean > 0 and (job.scale == 1 or job.upscaler == "fast"):
             return [("blind", job.scale)]
         stages = [("blind", 1)] if job.clean > 0 else []
@@ -69,7 +76,8 @@ class Restorer(StudioModel):
             net, tile = (lambda t: self.blind(t, scale)), CLEAN_TILE if scale == 1 else ENLARGE_TILE
             multiple = self.blind.multiple
         else:
-            net, tile = (self.detailed, DETAILED_TILE) if stage == "detailed" else (self.upscaler, ENLARGE_TILE)
+            net = self.upscaler if stage == "fast" else getattr(self, stage)     # sharp, detailed: on first use
+            tile = DETAILED_TILE if stage == "detailed" else ENLARGE_TILE
             multiple = net.multiple
 
         def network(t: torch.Tensor) -> torch.Tensor:
@@ -83,7 +91,7 @@ class Restorer(StudioModel):
     def steps(self, image: Image.Image, job: RestoreJob) -> Iterator[tuple[float, Image.Image | None]]:
         """Yields (fraction done, None) as tiles finish, then (1.0, the restored picture)."""
         job.validate(image.size)
-        missing = self.detailed_available() if job.scale > 1 and job.upscaler == "detailed" else None
+        missing = self.upscaler_available(job.upscaler) if job.scale > 1 and job.upscaler != "fast" else None
         if missing:
             raise WeightsError(missing)
         x = to_tensor(image.convert("RGB"))
@@ -103,7 +111,7 @@ class Restorer(StudioModel):
 
     def weights_for(self, job: RestoreJob) -> str:
         """The sha256 of each weights file a job uses, for its recipe."""
-        files = {"blind": BLIND_FILE, "fast": UPSCALE_FILE, "detailed": DETAILED_FILE}
+        files = {"blind": BLIND_FILE, "fast": UPSCALE_FILE, **OPTIONAL_FILES}
         return " ".join(f"{stage}:{weights_sha(files[stage])}" for stage, _ in self.stages(job))
 
     def restore(self, image: Image.Image, job: RestoreJob) -> Image.Image:

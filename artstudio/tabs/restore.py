@@ -12,7 +12,8 @@ from artstudio.weights import WeightsError
 # label -> (clean first?, enlargement); cleaning always comes before enlarging, which would magnify the damage
 TASKS = {"Clean (noise and JPEG blocks)": (True, 1), "Enlarge x2": (False, 2), "Enlarge x4": (False, 4),
          "Clean, then enlarge x2": (True, 2), "Clean, then enlarge x4": (True, 4)}
-UPSCALERS = {"Fast (trained here)": "fast",
+UPSCALERS = {"Fast (trained here)": "fast",      # labels are the HTTP API's values too: keep them
+             "Sharp (trained here: draws strokes and texture where Fast blurs)": "sharp",
              "Detailed (Real-ESRGAN x4plus: about 60 times slower, seconds for a 128 px picture)": "detailed"}
 ZOOM = 192       # side of the 1:1 comparison crop, in output pixels
 
