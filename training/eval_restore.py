@@ -2,9 +2,10 @@
 
 Validation-split photos and WikiArt paintings (192 px centre crops, never trained on):
 - x4 enlargement of a bicubic x4 reduction, photos and paintings apart: bicubic, Lanczos, the fast
-  network, and Real-ESRGAN x4plus on the first --detailed of each (it takes seconds per crop; the
-  others are also scored on that subset). PSNR on luma (4 px border left out) and MobileNetV2
-  content distance (perceptual; lower is better).
+  network, its sharp look (when trained), and Real-ESRGAN x4plus on the first --detailed of each (it
+  takes seconds per crop; the others are also scored on that subset). PSNR on luma (4 px border left
+  out), MobileNetV2 content distance (perceptual; lower is better) and the detail ratio (fine detail,
+  mean absolute Laplacian, over the original's: below 1 is blur, near 1 keeps brushwork's amount).
 - Gaussian noise at sigma 25: OpenCV non-local means (h tuned on the first 6 images over a grid),
   scikit-image wavelet denoising (BayesShrink, sigma estimated), and the network. PSNR (RGB).
 - JPEG at quality 20: the JPEG itself and the network. PSNR (RGB).
@@ -16,8 +17,8 @@ OpenCV and scikit-image are needed for this script only: `pip install opencv-pyt
     python -m training.eval_restore [--images 80] [--detailed 8]
 
 Writes the figures into the manifest entries of both networks and docs/restore_crops.png, 1:1 crops:
-x4 on a photo, then on a painting (input shown pixel for pixel, bicubic, Real-ESRGAN, network,
-original); sigma 25 noise (noisy, non-local means, wavelet, network, original); JPEG q20 (JPEG,
+x4 on a photo, then on a painting (input shown pixel for pixel, bicubic, Real-ESRGAN, network, sharp
+look, original); sigma 25 noise (noisy, non-local means, wavelet, network, original); JPEG q20 (JPEG,
 network, original); two real-damage x2 rows (the web copy shown pixel for pixel, Lanczos, wavelet then
 Lanczos, the network in one pass, original).
 """
@@ -31,7 +32,7 @@ import torch
 from PIL import Image
 
 from artstudio.models import registry
-from artstudio.models.restorer import BLIND_FILE, UPSCALE_FILE
+from artstudio.models.restorer import BLIND_FILE, SHARP_FILE, UPSCALE_FILE, Restorer
 from artstudio.specs import RestoreJob
 from artstudio.models.tensors import to_tensor
 from artstudio.weights import update_metrics
@@ -39,6 +40,7 @@ from training.data import DATA_DIR, list_images, split
 from training.degradations import blur, gaussian_noise, jpeg, to_image
 from training.degradations import to_tensor as chw_tensor
 from training.mobilenet_eval import MobileNetFeatures, content_distance
+from training.train_sharp_upscale import detail
 
 SIZE = 192
 SIGMA = 25
@@ -90,7 +92,10 @@ def enlargement(images: list[Image.Image], kinds: list[str], restorer, net: Mobi
     methods = {"bicubic": lambda s: s.resize((SIZE, SIZE), Image.BICUBIC),
                "lanczos": lambda s: s.resize((SIZE, SIZE), Image.LANCZOS),
                "network": lambda s: restorer.upscale(s, 4),
+               "sharp": lambda s: restorer.upscale(s, 4, upscaler="sharp"),
                "realesrgan_x4plus": lambda s: restorer.upscale(s, 4, upscaler="detailed")}
+    if Restorer.upscaler_available("sharp"):
+        del methods["sharp"]
     scores: dict = {}
     outputs: dict[str, list[Image.Image]] = {m: [] for m in methods}
     seen: dict[str, int] = {}
@@ -104,13 +109,15 @@ def enlargement(images: list[Image.Image], kinds: list[str], restorer, net: Mobi
             out = method(small)
             outputs[name].append(out)
             figures = (psnr(out, original, luma=True, border=4),
-                       content_distance(net, to_tensor(out), to_tensor(original)))
+                       content_distance(net, to_tensor(out), to_tensor(original)),
+                       detail(to_tensor(out)) / detail(to_tensor(original)))
             groups = ([(kind, name)] if name != "realesrgan_x4plus" else []) + \
                 ([(f"{kind}_detailed_subset", name)] if in_subset else [])
             for group, method_name in groups:
-                entry = scores.setdefault(group, {}).setdefault(method_name, {"psnr_y": [], "perceptual": []})
-                entry["psnr_y"].append(figures[0])
-                entry["perceptual"].append(figures[1])
+                entry = scores.setdefault(group, {}).setdefault(method_name,
+                                                                {"psnr_y": [], "perceptual": [], "detail_ratio": []})
+                for key, figure in zip(entry, figures):
+                    entry[key].append(figure)
     result = {group: {name: {k: mean(v) for k, v in s.items()} for name, s in methods_.items()}
               for group, methods_ in scores.items()}
     return result, outputs
@@ -200,7 +207,8 @@ def main() -> None:
     print("real damage x2", damaged, flush=True)
     rows = [[images[i].resize((SIZE // 4, SIZE // 4), Image.BICUBIC).resize((SIZE, SIZE), Image.NEAREST),
              enlarged_outputs["bicubic"][i], enlarged_outputs["realesrgan_x4plus"][i],
-             enlarged_outputs["network"][i], images[i]] for i in (0, 1)]
+             enlarged_outputs["network"][i], *enlarged_outputs.get("sharp", [])[i:i + 1],
+             images[i]] for i in (0, 1)]
     rows += [[cleaned_outputs["noisy"][0], cleaned_outputs["nlm"][0], cleaned_outputs["wavelet"][0],
               cleaned_outputs["network_noise"][0], images[0]],
              [cleaned_outputs["jpeg"][1], None, None, cleaned_outputs["network_jpeg"][1], images[1]]]
@@ -210,6 +218,10 @@ def main() -> None:
     crops_sheet(rows, DOCS / "restore_crops.png")
     common = {"eval_images": len(images), "eval_crop_px": SIZE, "eval_split": "validation photos and WikiArt paintings"}
     update_metrics(UPSCALE_FILE, {"eval_x4": dict(enlarged, detailed_images=args.detailed), **common})
+    if "sharp" in enlarged_outputs:
+        update_metrics(SHARP_FILE, {"eval_x4": {group: {name: figures for name, figures in methods.items()
+                                                        if name in ("lanczos", "network", "sharp", "realesrgan_x4plus")}
+                                                for group, methods in enlarged.items()}, **common})
     update_metrics(BLIND_FILE, {"eval_clean": cleaned, "eval_real_damage_x2": damaged, **common})
 
 
