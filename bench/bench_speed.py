@@ -92,6 +92,9 @@ def main() -> None:
         results["restore_upscale_x4.pt"]["x4_1024px_input_s"] = round(time.perf_counter() - start, 1)
         results["restore_blind.pt"]["peak_rss_mb_after_4000x3000_clean_and_1024px_x4"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        if r.upscaler_available("sharp") is None:
+            results["restore_upscale_x4_sharp.pt"] = {
+                "x4_to_1024px_ms": median_ms(lambda: r.upscale(small, 4, upscaler="sharp"), args.repeats)}
         if r.upscaler_available("detailed") is None:
             start = time.perf_counter()
             r.upscale(painting.resize((128, 128)), 4, upscaler="detailed")

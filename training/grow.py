@@ -2,19 +2,20 @@
 network starts where the shipped one stopped instead of from scratch (Net2Net's idea).
 
 Widening: the new channels get small random inputs and zero outputs, so the old channels never see
-them until training moves those outputs off zero. Deepening: each new layer is an identity 3x3
+them until training moves those outputs off zero. New channels go after the old ones everywhere, which
+keeps pixel-shuffle groups, skip additions and residual sums lined up (the cleaner's U-Net too). Deepening: each new layer is an identity 3x3
 convolution followed by a PReLU of slope 1, spread evenly between the old layers.
 """
 import torch
 from torch import nn
 
-from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
+from artstudio.nets.restore_nets import BlindRestorer, DenoiseUNet, UpscaleNet
 
 NEW_INPUT_SCALE = 1e-3
 
 
 def _widened_conv(old: nn.Conv2d, in_channels: int, out_channels: int) -> nn.Conv2d:
-    conv = nn.Conv2d(in_channels, out_channels, 3, padding=1)
+    conv = nn.Conv2d(in_channels, out_channels, old.kernel_size, old.stride, old.padding)
     with torch.no_grad():
         conv.weight.normal_(0, NEW_INPUT_SCALE)
         conv.weight[:, old.in_channels:] = 0
@@ -61,10 +62,25 @@ def grown_upscaler(old: UpscaleNet, width: int, convs: int) -> UpscaleNet:
     return new
 
 
-def grown_restorer(old: BlindRestorer, width: int, convs: int) -> BlindRestorer:
-    """The blind restorer with its enlarger grown (the x2 tail widened to match), cleaners kept."""
-    new = BlindRestorer(width, convs)
-    new.cleaner.load_state_dict(old.cleaner.state_dict())
+def grown_cleaner(old: DenoiseUNet, width: int) -> DenoiseUNet:
+    """A DenoiseUNet of `width` base channels that computes what `old` computes."""
+    if width < old.head[1].out_channels:
+        raise ValueError(f"cannot shrink a cleaner of width {old.head[1].out_channels} to {width}")
+    new = DenoiseUNet(width)
+    convs = [(o, n) for o, n in zip(old.modules(), new.modules()) if isinstance(o, nn.Conv2d)]
+    with torch.no_grad():
+        for old_conv, new_conv in convs:
+            widened = _widened_conv(old_conv, new_conv.in_channels, new_conv.out_channels)
+            new_conv.weight.copy_(widened.weight)
+            new_conv.bias.copy_(widened.bias)
+    return new
+
+
+def grown_restorer(old: BlindRestorer, width: int, convs: int, cleaner_width: int | None = None) -> BlindRestorer:
+    """The blind restorer with its enlarger grown (the x2 tail widened to match) and, with `cleaner_width`,
+    its x1 cleaner widened; the cleaner before enlarging is kept."""
+    new = BlindRestorer(width, convs, cleaner_width or old.cleaner.head[1].out_channels)
+    new.cleaner = grown_cleaner(old.cleaner, new.cleaner.head[1].out_channels)
     new.pre_cleaner.load_state_dict(old.pre_cleaner.state_dict())
     new.enlarger = grown_upscaler(old.enlarger, width, convs)
     new.to_x2[0] = _widened_conv(old.to_x2[0], width, old.to_x2[0].out_channels)

@@ -4,9 +4,10 @@
 
 Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (its x2 tail starts as the
 x4 tail halved), or with --grow-to from the shipped blind restorer, its enlarger grown wider and deeper
-(training/grow.py; at its own size it simply continues); then trained end to end on random real-world damage chains (training/degradations.py
-damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
-enlarged by two; x1 steps are cheap). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
+(training/grow.py; at its own size it simply continues); then trained end to end on random real-world
+damage chains (training/degradations.py damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
+enlarged by two; x1 steps are cheap), or those --scales names (1 alone trains the x1 cleaner, which
+--grow-cleaner-to can widen first). Inputs are 48 px crops for x2 and x4 and 96 px for x1. The x1
 batches mix three kinds (equally by default, --x1-mix):
 - the cleaner's old noise-and-JPEG damage, so sigma-25 denoising does not regress;
 - JPEG alone at quality 10-50;
@@ -97,14 +98,16 @@ def baselines(sets: dict) -> dict[str, float]:
             for name, (scale, inputs, targets) in sets.items()}
 
 
-def grown_shipped_restorer(width: int, convs: int) -> tuple[BlindRestorer, str]:
-    """The shipped blind restorer, its enlarger grown to width x convs; and the recipe words."""
+def grown_shipped_restorer(width: int, convs: int, cleaner_width: int | None) -> tuple[BlindRestorer, str]:
+    """The shipped blind restorer, its enlarger grown to width x convs and its x1 cleaner to `cleaner_width`;
+    and the recipe words."""
     state = {k: v.float() for k, v in load_weights(WEIGHTS_FILE).items()}
-    shipped = BlindRestorer(*UpscaleNet.shape_of(state, "enlarger."))
+    shipped = BlindRestorer(*BlindRestorer.shape_of(state))
     shipped.load_state_dict(state)
     words = (f"grown from {WEIGHTS_FILE} (sha256 {weights_sha(WEIGHTS_FILE)[:12]}, enlarger "
-             f"{shipped.enlarger.width}x{shipped.enlarger.convs}) to an enlarger of {width}x{convs}")
-    return grown_restorer(shipped, width, convs), words
+             f"{shipped.enlarger.width}x{shipped.enlarger.convs}) to an enlarger of {width}x{convs}"
+             + (f" and a cleaner of width {cleaner_width}" if cleaner_width else ""))
+    return grown_restorer(shipped, width, convs, cleaner_width), words
 
 
 def warm_start(net: BlindRestorer) -> str:
@@ -128,10 +131,14 @@ def main() -> None:
                         help="share of the x2 and x4 damage chains that are a typical web copy (damage_chain web_copy)")
     parser.add_argument("--grow-to", help="start from the shipped blind restorer, its enlarger grown to "
                         "WIDTHxCONVS (e.g. 64x16); its own size continues it")
+    parser.add_argument("--grow-cleaner-to", type=int, help="with --grow-to: widen the x1 cleaner to this width")
+    parser.add_argument("--scales", default=",".join(map(str, SCALE_CYCLE)),
+                        help="the cycle of scales the steps go through (1 alone trains only the x1 cleaner)")
     parser.add_argument("--x1-mix", default="1,1,1",
                         help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()
     x1_mix = tuple(float(w) for w in args.x1_mix.split(","))
+    scales = [int(n) for n in args.scales.split(",")]
     rng = set_up(args)
     generator = torch.Generator().manual_seed(args.seed)
 
@@ -144,7 +151,8 @@ def main() -> None:
 
     recipe_log = RecipeLog()
     if args.grow_to:
-        net, recipe_log.init = grown_shipped_restorer(*(int(n) for n in args.grow_to.split("x")))
+        net, recipe_log.init = grown_shipped_restorer(*(int(n) for n in args.grow_to.split("x")),
+                                                      args.grow_cleaner_to)
     else:
         net = BlindRestorer(*UpscaleNet.shape_of(load_weights("restore_upscale_x4.pt")))
         recipe_log.init = warm_start(net)
@@ -152,8 +160,11 @@ def main() -> None:
     parts = {"net": net, "opt": opt, "recipe_log": recipe_log}
     ckpt = args.run_dir / "last.pt"
     step, rng = load_checkpoint(ckpt, parts, rng)
-    settings = (f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
-                f"--x1-mix {args.x1_mix} --seed {args.seed}" + (f" --web-copy {args.web_copy}" if args.web_copy else "") + (f" --grow-to {args.grow_to}" if args.grow_to else ""))
+    settings = " ".join([f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
+                         f"--x1-mix {args.x1_mix} --seed {args.seed}"]
+                        + [f"--{name.replace('_', '-')} {value}" for name, value in
+                           (("web_copy", args.web_copy), ("scales", args.scales), ("grow_to", args.grow_to),
+                            ("grow_cleaner_to", args.grow_cleaner_to)) if value != parser.get_default(name)])
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)
@@ -163,7 +174,7 @@ def main() -> None:
     log = ProgressLog(every=20)
     while step < args.steps:
         cosine_lr(opt, args.lr, step, args.steps, warmup=200)
-        scale = SCALE_CYCLE[step % len(SCALE_CYCLE)]
+        scale = scales[step % len(scales)]
         inputs, targets = make_batch(pools[scale], scale, args.batch, rng, generator, args.mild, x1_mix,
                                      args.web_copy)
         loss = (net(inputs, scale) - targets).abs().mean()

@@ -39,7 +39,7 @@ class Restorer(StudioModel):
     def __init__(self, device: torch.device) -> None:
         super().__init__(device, weights_sha(BLIND_FILE))
         # each built at the width and depth its file holds
-        self.blind = load_into(lambda state: BlindRestorer(*UpscaleNet.shape_of(state, "enlarger.")), BLIND_FILE,
+        self.blind = load_into(lambda state: BlindRestorer(*BlindRestorer.shape_of(state)), BLIND_FILE,
                                device).to(memory_format=torch.channels_last)
         self.upscaler = load_into(lambda state: UpscaleNet(*UpscaleNet.shape_of(state)), UPSCALE_FILE,
                                   device).to(memory_format=torch.channels_last)

@@ -89,12 +89,17 @@ class BlindRestorer(nn.Module):
     multiple = 8
     scales = (1, 2, 4)
 
-    def __init__(self, enlarger_width: int = 48, enlarger_convs: int = 12) -> None:
+    def __init__(self, enlarger_width: int = 48, enlarger_convs: int = 12, cleaner_width: int = 32) -> None:
         super().__init__()
-        self.cleaner = DenoiseUNet()
+        self.cleaner = DenoiseUNet(cleaner_width)
         self.pre_cleaner = DenoiseUNet()
         self.enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=4)
         self.to_x2 = nn.Sequential(nn.Conv2d(enlarger_width, 12, 3, padding=1), nn.PixelShuffle(2))
+
+    @staticmethod
+    def shape_of(state: dict[str, torch.Tensor]) -> tuple[int, int, int]:
+        """(enlarger width, enlarger convs, cleaner width) of the BlindRestorer a state dict was saved from."""
+        return *UpscaleNet.shape_of(state, "enlarger."), state["cleaner.head.1.weight"].shape[0]
 
     def forward(self, x: torch.Tensor, scale: int = 1) -> torch.Tensor:
         if scale == 1:
