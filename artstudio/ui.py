@@ -294,7 +294,8 @@ def restore_tab() -> dict:
     gr.Markdown(status_markdown("restorer", "Take the noise, JPEG blocks and blur out of an old scan or web copy, "
                                 "and enlarge a small picture x2 or x4 for print: cleaning and enlarging run as one "
                                 "pass. Cleaning smooths fine grain and dotted brushwork too; lower the strength to "
-                                "keep it. Click the result to compare a spot at 1:1."))
+                                "keep it. The Sharp upscaler draws strokes and texture where Fast blurs. Click the "
+                                "result to compare a spot at 1:1."))
     with gr.Row():
         with gr.Column():
             picture = ImageUpload(label="Picture to restore", height=360, elem_id="restore-input")
