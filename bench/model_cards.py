@@ -267,8 +267,9 @@ def sharp_look(sharp: dict) -> str:
     """The sharp look's paragraph: how it was trained, and against the faithful network and Real-ESRGAN on
     the same crops, which of them keeps the most brushwork."""
     m = sharp["metrics"]
-    lines = [f"Sharp look (`--model sharp`, the *Sharp* upscaler): the plain x4 fine-tuned {m['train_steps']:,} "
-             "steps with a patch discriminator beside L1 (`training/train_sharp_upscale.py`), so it draws "
+    (width, convs), _ = network_shape(sharp["file"], UpscaleNet.shape_of)
+    lines = [f"Sharp look (`--model sharp`, the *Sharp* upscaler): the plain x4 at {width} x {convs} fine-tuned "
+             f"{m['train_steps']:,} steps with a patch discriminator beside L1 (`training/train_sharp_upscale.py`), so it draws "
              "strokes and texture where the faithful network averages them into blur. "
              f"{file_line(sharp)} {speed(sharp)}"]
     x4 = m.get("eval_x4")
@@ -357,13 +358,17 @@ Real pictures carry several damages at once, so cleaning is one blind network fo
 {blind_shape[2]} channels wide): a cleaner for pictures kept at
 their size, and for enlarging a second cleaner feeding the x4 enlarger (SRVGGNetCompact's shape) with
 a x4 tail and a x2 tail, so *clean and enlarge* is one call. It was warm-started from the earlier
-single-damage cleaner and upscaler and trained {steps:,} steps end to end on random damage chains of the
+single-damage cleaner and upscaler and trained 14,000 steps end to end on random damage chains of the
 kind Real-ESRGAN and BSRGAN train on (`training/degradations.py` damage_chain: isotropic or anisotropic
 blur, resampling with a random filter, Gaussian, grey or Poisson noise, JPEG quality 20-95, and half
 the time a second, milder round), mixed with single noise or JPEG damage so plain denoising holds.
-L1 loss (`training/train_blind_restore.py`). A clean picture is enlarged by the plain x4 network
+L1 loss (`training/train_blind_restore.py`). Then its x1 cleaner was widened from 32 to
+{blind_shape[2]} channels without changing what it computed (`training/grow.py`) and trained alone
+{steps:,} more steps, three fifths of its batches JPEG at quality 10-50 or noise (the recipe names the
+file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
 (`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at {width} channels x {convs} layers,
-{enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network without changing what it computed
+{enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network to 64 x 16 and then to
+{width} x {convs}, each time without changing what it computed
 (`training/grow.py`: new channels start silent, new layers as identities) and trained on, most of its
 small copies a plain bicubic downscale, the rest made by a random resampler, sometimes blurred, noisy or
 JPEG'd. Everything runs on overlapping 544 / 272 px tiles with
