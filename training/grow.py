@@ -3,8 +3,9 @@ network starts where the shipped one stopped instead of from scratch (Net2Net's 
 
 Widening: the new channels get small random inputs and zero outputs, so the old channels never see
 them until training moves those outputs off zero. New channels go after the old ones everywhere, which
-keeps pixel-shuffle groups, skip additions and residual sums lined up (the cleaner's U-Net too). Deepening: each new layer is an identity 3x3
-convolution followed by a PReLU of slope 1, spread evenly between the old layers.
+keeps pixel-shuffle groups, skip additions and residual sums lined up (the cleaner's U-Net too).
+Deepening: each new layer is an identity 3x3 convolution followed by a PReLU of slope 1, spread evenly
+between the old layers.
 """
 import torch
 from torch import nn
