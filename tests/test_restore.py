@@ -156,8 +156,8 @@ def test_training_smoke(tiny_data, tmp_path, task):
 @pytest.mark.parametrize("start, recipe_words", [((), "restore_denoise.pt (sha256"),
                                                  (("--grow-to", "72x17"), "to an enlarger of 72x17"),
                                                  (("--web-copy", "0.5"), "--web-copy 0.5"),
-                                                 (("--grow-to", "48x12", "--grow-cleaner-to", "40", "--scales", "1"),
-                                                  "--scales 1 --grow-to 48x12 --grow-cleaner-to 40")])
+                                                 (("--grow-to", "48x12", "--grow-cleaner-to", "56", "--scales", "1"),
+                                                  "--scales 1 --grow-to 48x12 --grow-cleaner-to 56")])
 @pytest.mark.training
 def test_blind_training_smoke(tiny_data, tmp_path, start, recipe_words):
     """Two steps warm-started from the shipped cleaner and enlarger, or from the shipped blind restorer
