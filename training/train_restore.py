@@ -87,14 +87,19 @@ def make_batch(task: str, pool: list[Image.Image], size: int, count: int, rng: r
     return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
 
 
+def shipped_upscaler() -> tuple[UpscaleNet, str]:
+    """The shipped x4 enlarger, at the width and depth its file holds, to train on; and its recipe words."""
+    state = {k: v.float() for k, v in load_weights(WEIGHTS["upscale"]).items()}
+    shipped = UpscaleNet.sized_for(state)
+    shipped.load_state_dict(state)
+    return shipped, (f"{WEIGHTS['upscale']} {shipped.width}x{shipped.convs} "
+                     f"(sha256 {weights_sha(WEIGHTS['upscale'])[:12]})")
+
+
 def grown_shipped_upscaler(width: int, convs: int) -> tuple[UpscaleNet, str]:
     """The shipped x4 enlarger grown to width x convs (computing what it computed); and the recipe words."""
-    state = {k: v.float() for k, v in load_weights(WEIGHTS["upscale"]).items()}
-    shipped = UpscaleNet(*UpscaleNet.shape_of(state))
-    shipped.load_state_dict(state)
-    words = (f"grown from {WEIGHTS['upscale']} {shipped.width}x{shipped.convs} "
-             f"(sha256 {weights_sha(WEIGHTS['upscale'])[:12]}) to {width}x{convs}")
-    return grown_upscaler(shipped, width, convs), words
+    shipped, words = shipped_upscaler()
+    return grown_upscaler(shipped, width, convs), f"grown from {words} to {width}x{convs}"
 
 
 def psnr(output: torch.Tensor, target: torch.Tensor) -> float:

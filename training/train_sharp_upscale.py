@@ -21,12 +21,11 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import save_image
 
-from artstudio.nets.restore_nets import UpscaleNet
-from artstudio.weights import load_weights, record_weights, weights_sha
+from artstudio.weights import record_weights
 from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.patch_discriminator import PatchDiscriminator
-from training.train_restore import SCALE, WEIGHTS, load_pool, make_batch, psnr, source_paths
+from training.train_restore import SCALE, load_pool, make_batch, psnr, shipped_upscaler, source_paths
 
 WEIGHTS_FILE = "restore_upscale_x4_sharp.pt"
 VALIDATION_CROPS = 32
@@ -37,14 +36,6 @@ def detail(images: torch.Tensor) -> float:
     """Mean absolute Laplacian of the luma-like channel mean: how much fine detail a batch holds."""
     grey = images.clamp(0, 1).mean(1, keepdim=True)
     return F.conv2d(grey, LAPLACIAN[None, None]).abs().mean().item()
-
-
-def shipped_enlarger() -> tuple[UpscaleNet, str]:
-    """The shipped faithful enlarger, at the width and depth its file holds; and the recipe words."""
-    state = {k: v.float() for k, v in load_weights(WEIGHTS["upscale"]).items()}
-    net = UpscaleNet(*UpscaleNet.shape_of(state))
-    net.load_state_dict(state)
-    return net, f"from {WEIGHTS['upscale']} {net.width}x{net.convs} (sha256 {weights_sha(WEIGHTS['upscale'])[:12]})"
 
 
 def main() -> None:
@@ -66,7 +57,8 @@ def main() -> None:
           f"{detail(val_targets):.4f}", flush=True)
 
     recipe_log = RecipeLog()
-    net, recipe_log.init = shipped_enlarger()
+    net, words = shipped_upscaler()
+    recipe_log.init = f"from {words}"
     judge = PatchDiscriminator(width=32)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr, betas=(0.9, 0.99))
     opt_judge = torch.optim.Adam(judge.parameters(), lr=2 * args.lr, betas=(0.9, 0.99))

@@ -41,8 +41,7 @@ class Restorer(StudioModel):
         # each built at the width and depth its file holds
         self.blind = load_into(lambda state: BlindRestorer(*BlindRestorer.shape_of(state)), BLIND_FILE,
                                device).to(memory_format=torch.channels_last)
-        self.upscaler = load_into(lambda state: UpscaleNet(*UpscaleNet.shape_of(state)), UPSCALE_FILE,
-                                  device).to(memory_format=torch.channels_last)
+        self.upscaler = load_into(UpscaleNet.sized_for, UPSCALE_FILE, device).to(memory_format=torch.channels_last)
 
     @staticmethod
     def upscaler_available(upscaler: str) -> str | None:
@@ -55,8 +54,7 @@ class Restorer(StudioModel):
 
     @cached_property
     def sharp(self) -> UpscaleNet:
-        return load_into(lambda state: UpscaleNet(*UpscaleNet.shape_of(state)), SHARP_FILE,
-                         self.device).to(memory_format=torch.channels_last)
+        return load_into(UpscaleNet.sized_for, SHARP_FILE, self.device).to(memory_format=torch.channels_last)
 
     @cached_property
     def detailed(self) -> RRDBNet:

@@ -79,6 +79,11 @@ class UpscaleNet(nn.Module):
                     and state[key].dim() == 4) - 2
         return state[prefix + "body.0.weight"].shape[0], convs
 
+    @classmethod
+    def sized_for(cls, state: dict[str, torch.Tensor]) -> "UpscaleNet":
+        """An UpscaleNet of the width and depth a state dict was saved from, ready to load it."""
+        return cls(*cls.shape_of(state))
+
 
 class BlindRestorer(nn.Module):
     """RGB in [0, 1] (sides multiples of 8) -> cleaned RGB at 1, 2 or 4 times the size, in one call.
