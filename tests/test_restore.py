@@ -235,6 +235,42 @@ def test_grown_enlarger_computes_what_it_grew_from(width, convs):
         assert torch.allclose(grown_blind(x, scale), blind(x, scale), atol=1e-5)
 
 
+def _random_blind_restorer():
+    from artstudio.nets.restore_nets import BlindRestorer
+    torch.manual_seed(0)
+    net = BlindRestorer(16, 2, 8)
+    for module in net.modules():      # the cleaners' last layers start at zero: give them something to keep
+        if isinstance(module, torch.nn.Conv2d):
+            torch.nn.init.normal_(module.weight, 0, 0.05)
+    return net
+
+
+def test_a_warm_started_x2_is_the_x4_halved():
+    net = _random_blind_restorer()
+    net.x2_from_x4()
+    x = torch.rand(1, 3, 16, 16)
+    assert torch.allclose(net(x, 2), torch.nn.functional.avg_pool2d(net(x, 4), 2), atol=1e-5)
+
+
+def test_an_old_blind_restorer_computes_the_same_x2_in_todays_layout():
+    """Weights saved when x2 shared the x4 path's cleaner and body (a `to_x2` tail) load into today's networks."""
+    from artstudio.nets.restore_nets import BlindRestorer
+    from training.train_blind_restore import own_x2_path
+    old = _random_blind_restorer()
+    tail = torch.nn.Conv2d(16, 12, 3, padding=1)
+    state = {k: v for k, v in old.state_dict().items() if not k.startswith("x2_")}
+    state.update({"to_x2.0.weight": tail.weight.detach(), "to_x2.0.bias": tail.bias.detach()})
+    upgraded = BlindRestorer(16, 2, 8)
+    upgraded.load_state_dict(own_x2_path(state))
+    x = torch.rand(1, 3, 16, 16)
+    with torch.no_grad():
+        cleaned = old.pre_cleaner(x)
+        expected = (torch.nn.functional.pixel_shuffle(tail(old.enlarger.body[:-2](cleaned)), 2)
+                    + torch.nn.functional.interpolate(cleaned, scale_factor=2, mode="nearest"))
+        assert torch.allclose(upgraded(x, 2), expected, atol=1e-5)
+        assert torch.allclose(upgraded(x, 4), old(x, 4))
+
+
 def test_an_enlarger_cannot_shrink():
     from artstudio.nets.restore_nets import UpscaleNet
     from training.grow import grown_upscaler

@@ -78,11 +78,12 @@ def grown_cleaner(old: DenoiseUNet, width: int) -> DenoiseUNet:
 
 
 def grown_restorer(old: BlindRestorer, width: int, convs: int, cleaner_width: int | None = None) -> BlindRestorer:
-    """The blind restorer with its enlarger grown (the x2 tail widened to match) and, with `cleaner_width`,
-    its x1 cleaner widened; the cleaner before enlarging is kept."""
+    """The blind restorer with its enlargers grown and, with `cleaner_width`, its x1 cleaner widened; the
+    cleaners before enlarging are kept."""
     new = BlindRestorer(width, convs, cleaner_width or old.cleaner.head[1].out_channels)
     new.cleaner = grown_cleaner(old.cleaner, new.cleaner.head[1].out_channels)
     new.pre_cleaner.load_state_dict(old.pre_cleaner.state_dict())
+    new.x2_pre_cleaner.load_state_dict(old.x2_pre_cleaner.state_dict())
     new.enlarger = grown_upscaler(old.enlarger, width, convs)
-    new.to_x2[0] = _widened_conv(old.to_x2[0], width, old.to_x2[0].out_channels)
+    new.x2_enlarger = grown_upscaler(old.x2_enlarger, width, convs)
     return new

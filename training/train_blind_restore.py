@@ -2,8 +2,8 @@
 
     python -m training.train_blind_restore [--steps 4000] [--batch 16] [--threads 2] [--grow-to 64x16]
 
-Warm-started from the shipped cleaner (both of its cleaners) and x4 enlarger (its x2 tail starts as the
-x4 tail halved), or with --grow-to from the shipped blind restorer, its enlarger grown wider and deeper
+Warm-started from the shipped cleaner (all three of its cleaners) and x4 enlarger (its x2 enlarger starts as
+the x4 one halved), or with --grow-to from the shipped blind restorer, its enlarger grown wider and deeper
 (training/grow.py; at its own size it simply continues); then trained end to end on random real-world
 damage chains (training/degradations.py damage_chain). Steps cycle through the scales x2, x1, x2, x4, x2, x1 (x2 most: old web copies are mostly
 enlarged by two; x1 steps are cheap), or those --scales names (1 alone trains the x1 cleaner, which
@@ -98,10 +98,23 @@ def baselines(sets: dict) -> dict[str, float]:
             for name, (scale, inputs, targets) in sets.items()}
 
 
+def own_x2_path(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A blind restorer's state dict in today's layout. Until session 24 the x2 path shared the x4 path's
+    cleaner and enlarger body, with a x2 tail of its own (`to_x2`); its own networks start as those."""
+    if "to_x2.0.weight" not in state:
+        return state
+    tail_index = 2 + 2 * UpscaleNet.shape_of(state, "enlarger.")[1]
+    upgraded = {k: v for k, v in state.items() if not k.startswith("to_x2.")}
+    upgraded.update({"x2_" + k: v for k, v in state.items() if k.startswith("pre_cleaner.") or
+                     (k.startswith("enlarger.body.") and int(k.split(".")[2]) < tail_index)})
+    upgraded.update({f"x2_enlarger.body.{tail_index}.{p}": state[f"to_x2.0.{p}"] for p in ("weight", "bias")})
+    return upgraded
+
+
 def grown_shipped_restorer(width: int, convs: int, cleaner_width: int | None) -> tuple[BlindRestorer, str]:
-    """The shipped blind restorer, its enlarger grown to width x convs and its x1 cleaner to `cleaner_width`;
+    """The shipped blind restorer, its enlargers grown to width x convs and its x1 cleaner to `cleaner_width`;
     and the recipe words."""
-    state = {k: v.float() for k, v in load_weights(WEIGHTS_FILE).items()}
+    state = own_x2_path({k: v.float() for k, v in load_weights(WEIGHTS_FILE).items()})
     shipped = BlindRestorer(*BlindRestorer.shape_of(state))
     shipped.load_state_dict(state)
     words = (f"grown from {WEIGHTS_FILE} (sha256 {weights_sha(WEIGHTS_FILE)[:12]}, enlarger "
@@ -118,8 +131,8 @@ def warm_start(net: BlindRestorer) -> str:
         path = WEIGHTS_DIR / file
         part.load_state_dict({k: v.float() for k, v in torch.load(path, weights_only=True).items()})
         words.append(f"{file} (sha256 {sha256_of(path)[:12]})")
-    net.x2_tail_from_x4()
-    return "warm start from " + ", ".join(words) + " (both cleaners) and the x2 tail from the x4 tail"
+    net.x2_from_x4()
+    return "warm start from " + ", ".join(words) + " (all three cleaners) and the x2 enlarger from the x4 one"
 
 
 def main() -> None:

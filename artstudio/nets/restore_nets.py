@@ -9,9 +9,10 @@ PReLU at the input's resolution, a pixel-shuffle to x4 at the end, and the neare
 added back, so the body only learns the missing detail.
 
 BlindRestorer chains the two into one network for pictures with several damages at once (blur,
-resampling, noise, JPEG, twice over): a cleaner at the input's size, then the enlarger's body with
-a x4 tail or a x2 tail (x1 has a cleaner of its own). Trained end to end on random damage chains, so
-the cleaner learns what the enlarger needs rather than a single clean damage.
+resampling, noise, JPEG, twice over): a cleaner at the input's size, then an enlarger. Each scale has
+networks of its own (x1 a cleaner; x2 and x4 a cleaner and an enlarger): when x2 and x4 shared theirs,
+both hedged between the damage each is mostly asked to undo. Trained end to end on random damage
+chains, so each cleaner learns what its enlarger needs rather than a single clean damage.
 """
 import torch
 from torch import nn
@@ -89,7 +90,8 @@ class BlindRestorer(nn.Module):
     """RGB in [0, 1] (sides multiples of 8) -> cleaned RGB at 1, 2 or 4 times the size, in one call.
 
     Cleaning for its own sake (x1) and cleaning before enlarging want different things (the second
-    learns to prepare detail for the enlarger, not to be looked at), so each has its own cleaner."""
+    learns to prepare detail for the enlarger, not to be looked at), and a x2 is mostly asked of a web
+    copy while a x4 is asked of a small picture, so each scale has its own networks."""
 
     multiple = 8
     scales = (1, 2, 4)
@@ -99,7 +101,8 @@ class BlindRestorer(nn.Module):
         self.cleaner = DenoiseUNet(cleaner_width)
         self.pre_cleaner = DenoiseUNet()
         self.enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=4)
-        self.to_x2 = nn.Sequential(nn.Conv2d(enlarger_width, 12, 3, padding=1), nn.PixelShuffle(2))
+        self.x2_pre_cleaner = DenoiseUNet()
+        self.x2_enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=2)
 
     @staticmethod
     def shape_of(state: dict[str, torch.Tensor]) -> tuple[int, int, int]:
@@ -109,18 +112,19 @@ class BlindRestorer(nn.Module):
     def forward(self, x: torch.Tensor, scale: int = 1) -> torch.Tensor:
         if scale == 1:
             return self.cleaner(x)
-        x = self.pre_cleaner(x)
-        if scale == 4:
-            return self.enlarger(x)
-        features = self.enlarger.body[:-2](x)
-        return self.to_x2(features) + nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+        if scale == 2:
+            return self.x2_enlarger(self.x2_pre_cleaner(x))
+        return self.enlarger(self.pre_cleaner(x))
 
     @torch.no_grad()
-    def x2_tail_from_x4(self) -> None:
-        """Set the x2 tail to the x4 tail followed by a 2x2 area reduction (exact, as both are linear),
-        so a warm start's x2 begins as its x4 halved."""
-        x4 = self.enlarger.body[-2]
+    def x2_from_x4(self) -> None:
+        """Set the x2 networks to the x4 ones with the output reduced by a 2x2 area filter (exact, as the
+        last layer and pixel shuffle are linear), so a warm start's x2 begins as its x4 halved."""
+        self.x2_pre_cleaner.load_state_dict(self.pre_cleaner.state_dict())
+        for x2_layer, x4_layer in zip(self.x2_enlarger.body[:-2], self.enlarger.body[:-2]):
+            x2_layer.load_state_dict(x4_layer.state_dict())
+        x4, x2 = self.enlarger.body[-2], self.x2_enlarger.body[-2]
         weight = x4.weight.view(3, 2, 2, 2, 2, *x4.weight.shape[1:])    # (colour, a, i, b, j, in, kh, kw)
         bias = x4.bias.view(3, 2, 2, 2, 2)
-        self.to_x2[0].weight.copy_(weight.mean(dim=(2, 4)).reshape(12, *x4.weight.shape[1:]))
-        self.to_x2[0].bias.copy_(bias.mean(dim=(2, 4)).reshape(12))
+        x2.weight.copy_(weight.mean(dim=(2, 4)).reshape(12, *x4.weight.shape[1:]))
+        x2.bias.copy_(bias.mean(dim=(2, 4)).reshape(12))
