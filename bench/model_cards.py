@@ -314,6 +314,8 @@ def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict 
         noise, blocks = bm["eval_clean"][noise_key], bm["eval_clean"][jpeg_key]
         noise_order = sorted(noise, key=lambda k: (k != "noisy", k == "network", k))     # input first, ours last
         real = bm.get("eval_real_damage_x2", {})
+        chains = "; ".join(f"`{name}` blur {c['blur_sigma']}, noise {c['noise_sigma']}, quality {c['jpeg_quality']}"
+                           for name, c in bm.get("eval_real_damage_chains", {}).items())
         real_rows = [[group.replace("_", ", "), *[f"{methods[m]['psnr_y']} / {methods[m]['perceptual']}"
                                                    for m in ("lanczos", "wavelet_lanczos", "network_auto_x2")],
                       f"{methods['network_auto_x2']['psnr_y'] - methods['wavelet_lanczos']['psnr_y']:+.2f} dB"]
@@ -322,8 +324,7 @@ def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict 
             f"{em['eval_images']} held-out {em['eval_split']} ({em['eval_crop_px']} px centre crops, never trained "
             "on), `training/eval_restore.py`. Real damage first: each crop blurred (Gaussian), halved (bicubic), "
             "given Gaussian noise and saved as a JPEG, then cleaned and enlarged x2 back to its size (PSNR on luma "
-            "in dB, 4 px border left out / MobileNetV2 perceptual distance, lower is better). `mild` is blur 0.8, "
-            "noise 4, quality 60; `harsher` blur 1.2, noise 8, quality 40:",
+            f"in dB, 4 px border left out / MobileNetV2 perceptual distance, lower is better). {chains}:",
             table(["chain, collection", "Lanczos", "wavelet then Lanczos", "one pass (`--task auto --scale 2`)",
                    "gain"], real_rows) if real_rows else "",
             "Enlargement x4 of a bicubic x4 reduction (the plain `--task upscale` path):",
@@ -355,17 +356,21 @@ def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict 
 
 Real pictures carry several damages at once, so cleaning is one blind network for all of them
 (`artstudio/nets/restore_nets.py` BlindRestorer, {blind_params / 1e6:.1f} M parameters, its cleaner
-{blind_shape[2]} channels wide): a cleaner for pictures kept at
-their size, and for enlarging a second cleaner feeding the x4 enlarger (SRVGGNetCompact's shape) with
-a x4 tail and a x2 tail, so *clean and enlarge* is one call. It was warm-started from the earlier
+{blind_shape[2]} channels wide): a cleaner for pictures kept at their size; for enlarging, a cleaner
+feeding an enlarger (SRVGGNetCompact's shape) with a x4 tail, and for x2 a cleaner and enlarger of its
+own, so *clean and enlarge* is one call. It was warm-started from the earlier
 single-damage cleaner and upscaler and trained 14,000 steps end to end on random damage chains of the
 kind Real-ESRGAN and BSRGAN train on (`training/degradations.py` damage_chain: isotropic or anisotropic
 blur, resampling with a random filter, Gaussian, grey or Poisson noise, JPEG quality 20-95, and half
 the time a second, milder round), mixed with single noise or JPEG damage so plain denoising holds.
 L1 loss (`training/train_blind_restore.py`). Then its x1 cleaner was widened from 32 to
 {blind_shape[2]} channels without changing what it computed (`training/grow.py`) and trained alone
-{steps:,} more steps, three fifths of its batches JPEG at quality 10-50 or noise (the recipe names the
-file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
+6,500 more steps, three fifths of its batches JPEG at quality 10-50 or noise. Last, the x2 path, which
+had shared the x4 path's cleaner and enlarger body (each hedged between the damage the other is asked
+to undo), got networks of its own, started as the shared ones, and trained alone {steps:,} steps: four
+in five of its damage chains a typical old web copy (damage_chain's web copy: every damage of one
+round, each mild: blur up to 1.2, noise up to sigma 8, JPEG quality 40-85), the rest full chains and
+clean downscales (the recipe names the file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
 (`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at {width} channels x {convs} layers,
 {enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network to 64 x 16 and then to
 {width} x {convs}, each time without changing what it computed

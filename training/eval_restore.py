@@ -9,8 +9,8 @@ Validation-split photos and WikiArt paintings (192 px centre crops, never traine
 - Gaussian noise at sigma 25: OpenCV non-local means (h tuned on the first 6 images over a grid),
   scikit-image wavelet denoising (BayesShrink, sigma estimated), and the network. PSNR (RGB).
 - JPEG at quality 20: the JPEG itself and the network. PSNR (RGB).
-- Real damage, cleaned and enlarged x2 (`restore --task auto --scale 2`): two fixed chains of the kind
-  an old web copy carries (Gaussian blur, halving, noise, JPEG; the judges' own chain is not published),
+- Real damage, cleaned and enlarged x2 (`restore --task auto --scale 2`): four fixed chains of the kind
+  an old web copy carries, light to harsher (Gaussian blur, halving, noise, JPEG; the judges' own chain is not published),
   against scikit-image wavelet denoising then Lanczos x2. PSNR on luma and perceptual distance.
 OpenCV and scikit-image are needed for this script only: `pip install opencv-python-headless scikit-image`.
 
@@ -47,7 +47,7 @@ SIGMA = 25
 QUALITY = 20
 NLM_GRID = (10, 14, 18, 22, 26)
 # name -> (Gaussian blur sigma, noise sigma, JPEG quality); each blurs, halves (bicubic), adds noise, then JPEGs
-REAL_CHAINS = {"mild": (0.8, 4, 60), "harsher": (1.2, 8, 40)}
+REAL_CHAINS = {"light": (0.6, 3, 75), "mild": (0.8, 4, 60), "mid": (1.0, 6, 50), "harsher": (1.2, 8, 40)}
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -222,7 +222,10 @@ def main() -> None:
         update_metrics(SHARP_FILE, {"eval_x4": {group: {name: figures for name, figures in methods.items()
                                                         if name in ("lanczos", "network", "sharp", "realesrgan_x4plus")}
                                                 for group, methods in enlarged.items()}, **common})
-    update_metrics(BLIND_FILE, {"eval_clean": cleaned, "eval_real_damage_x2": damaged, **common})
+    chains = {name: dict(zip(("blur_sigma", "noise_sigma", "jpeg_quality"), settings))
+              for name, settings in REAL_CHAINS.items()}
+    update_metrics(BLIND_FILE, {"eval_clean": cleaned, "eval_real_damage_x2": damaged,
+                                "eval_real_damage_chains": chains, **common})
 
 
 if __name__ == "__main__":

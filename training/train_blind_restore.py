@@ -147,6 +147,8 @@ def main() -> None:
     parser.add_argument("--grow-cleaner-to", type=int, help="with --grow-to: widen the x1 cleaner to this width")
     parser.add_argument("--scales", default=",".join(map(str, SCALE_CYCLE)),
                         help="the cycle of scales the steps go through (1 alone trains only the x1 cleaner)")
+    parser.add_argument("--photo-repeat", type=int, default=4,
+                        help="how many times each training photo is in the pool (paintings once)")
     parser.add_argument("--x1-mix", default="1,1,1",
                         help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()
@@ -155,7 +157,7 @@ def main() -> None:
     rng = set_up(args)
     generator = torch.Generator().manual_seed(args.seed)
 
-    pool = load_pool(source_paths(False, args.limit))
+    pool = load_pool(source_paths(False, args.limit, args.photo_repeat))
     pools = {scale: [im for im in pool if min(im.size) >= INPUT_SIDE[scale] * scale] or pool for scale in (1, 2, 4)}
     val_pool = load_pool(source_paths(True, args.limit)) or pool
     sets = fixed_sets([im for im in val_pool if min(im.size) >= 192] or val_pool)
@@ -176,7 +178,8 @@ def main() -> None:
     settings = " ".join([f"--steps {args.steps} --batch {args.batch} --lr {args.lr} --mild {args.mild} "
                          f"--x1-mix {args.x1_mix} --seed {args.seed}"]
                         + [f"--{name.replace('_', '-')} {value}" for name, value in
-                           (("web_copy", args.web_copy), ("scales", args.scales), ("grow_to", args.grow_to),
+                           (("web_copy", args.web_copy), ("scales", args.scales), ("photo_repeat", args.photo_repeat),
+                            ("grow_to", args.grow_to),
                             ("grow_cleaner_to", args.grow_cleaner_to)) if value != parser.get_default(name)])
     if step < args.steps:
         recipe_log.start(step, settings)
