@@ -367,10 +367,10 @@ L1 loss (`training/train_blind_restore.py`). Then its x1 cleaner was widened fro
 {blind_shape[2]} channels without changing what it computed (`training/grow.py`) and trained alone
 6,500 more steps, three fifths of its batches JPEG at quality 10-50 or noise. Last, the x2 path, which
 had shared the x4 path's cleaner and enlarger body (each hedged between the damage the other is asked
-to undo), got networks of its own, started as the shared ones, and trained alone {steps:,} steps: four
-in five of its damage chains a typical old web copy (damage_chain's web copy: every damage of one
-round, each mild: blur up to 1.2, noise up to sigma 8, JPEG quality 40-85), the rest full chains and
-clean downscales (the recipe names the file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
+to undo), got networks of its own, started as the shared ones, and trained alone {steps:,} steps on
+typical old web copies (damage_chain's web copy: every damage of one round, each mild: blur up to 1.2,
+noise up to sigma 8, JPEG quality 40-85; for the first 1,250 steps one in five was a full chain), 15%
+of them clean downscales, photos 12 times over in the pool from step 2,250 (the recipe names the file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
 (`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at {width} channels x {convs} layers,
 {enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network to 64 x 16 and then to
 {width} x {convs}, each time without changing what it computed
