@@ -314,12 +314,14 @@ def restore_card(blind: dict, enlarge: dict, detailed: dict | None, sharp: dict 
         noise, blocks = bm["eval_clean"][noise_key], bm["eval_clean"][jpeg_key]
         noise_order = sorted(noise, key=lambda k: (k != "noisy", k == "network", k))     # input first, ours last
         real = bm.get("eval_real_damage_x2", {})
+        settings = sorted(bm.get("eval_real_damage_chains", {}).items(), key=lambda item: item[1]["blur_sigma"])
         chains = "; ".join(f"`{name}` blur {c['blur_sigma']}, noise {c['noise_sigma']}, quality {c['jpeg_quality']}"
-                           for name, c in bm.get("eval_real_damage_chains", {}).items())
+                           for name, c in settings)
+        order = [name for name, _ in settings]       # light to harsher
         real_rows = [[group.replace("_", ", "), *[f"{methods[m]['psnr_y']} / {methods[m]['perceptual']}"
                                                    for m in ("lanczos", "wavelet_lanczos", "network_auto_x2")],
                       f"{methods['network_auto_x2']['psnr_y'] - methods['wavelet_lanczos']['psnr_y']:+.2f} dB"]
-                     for group, methods in real.items()]
+                     for chain in order for group, methods in sorted(real.items()) if group.startswith(chain + "_")]
         paragraphs = [
             f"{em['eval_images']} held-out {em['eval_split']} ({em['eval_crop_px']} px centre crops, never trained "
             "on), `training/eval_restore.py`. Real damage first: each crop blurred (Gaussian), halved (bicubic), "
