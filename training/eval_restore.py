@@ -10,7 +10,8 @@ Validation-split photos and WikiArt paintings (192 px centre crops, never traine
   scikit-image wavelet denoising (BayesShrink, sigma estimated), and the network. PSNR (RGB).
 - JPEG at quality 20: the JPEG itself and the network. PSNR (RGB).
 - Real damage, cleaned and enlarged x2 (`restore --task auto --scale 2`): four fixed chains of the kind
-  an old web copy carries, light to harsher (Gaussian blur, halving, noise, JPEG; the judges' own chain is not published),
+  an old web copy carries, light to harsher (Gaussian blur, halving, noise, JPEG; the judges' own chain
+  is not published),
   against scikit-image wavelet denoising then Lanczos x2. PSNR on luma and perceptual distance.
 OpenCV and scikit-image are needed for this script only: `pip install opencv-python-headless scikit-image`.
 
