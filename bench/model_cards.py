@@ -372,7 +372,8 @@ had shared the x4 path's cleaner and enlarger body (each hedged between the dama
 to undo), got networks of its own, started as the shared ones, and trained alone {steps:,} steps on
 typical old web copies (damage_chain's web copy: every damage of one round, each mild: blur up to 1.2,
 noise up to sigma 8, JPEG quality 40-85; for the first 1,250 steps one in five was a full chain), 15%
-of them clean downscales, photos 12 times over in the pool from step 2,250 (the recipe names the file it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
+of them clean downscales, photos 12 times over in the pool from step 2,250 (the recipe names the file
+it grew from; `docs/training.md` has every leg). A clean picture is enlarged by the plain x4 network
 (`training/train_restore.py --task upscale`, SRVGGNetCompact's shape at {width} channels x {convs} layers,
 {enlarge_params / 1e3:.0f} K parameters): it was grown from the earlier 48 x 12 network to 64 x 16 and then to
 {width} x {convs}, each time without changing what it computed

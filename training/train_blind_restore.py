@@ -33,7 +33,7 @@ from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint,
                              standard_arguments)
 from training.degradations import damage_chain, downscale, gaussian_noise, jpeg, noise_and_blocks, to_tensor
 from training.grow import grown_restorer
-from training.train_restore import load_pool, psnr, random_crop, source_paths
+from training.train_restore import add_photo_repeat, load_pool, psnr, random_crop, source_paths
 
 WEIGHTS_FILE = "restore_blind.pt"
 SCALE_CYCLE = (2, 1, 2, 4, 2, 1)
@@ -147,8 +147,7 @@ def main() -> None:
     parser.add_argument("--grow-cleaner-to", type=int, help="with --grow-to: widen the x1 cleaner to this width")
     parser.add_argument("--scales", default=",".join(map(str, SCALE_CYCLE)),
                         help="the cycle of scales the steps go through (1 alone trains only the x1 cleaner)")
-    parser.add_argument("--photo-repeat", type=int, default=4,
-                        help="how many times each training photo is in the pool (paintings once)")
+    add_photo_repeat(parser)
     parser.add_argument("--x1-mix", default="1,1,1",
                         help="weights of the x1 kinds: noise and JPEG, JPEG alone (quality 10-50), the chain")
     args = parser.parse_args()

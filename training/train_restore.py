@@ -48,6 +48,12 @@ def source_paths(validation: bool, limit: int, photo_repeat: int = 4) -> list[Pa
     return paths[:limit] if limit else paths
 
 
+def add_photo_repeat(parser: argparse.ArgumentParser, default: int = 4) -> None:
+    """The --photo-repeat option of every script that draws its pool from source_paths."""
+    parser.add_argument("--photo-repeat", type=int, default=default,
+                        help="how many times each training photo is in the pool (paintings once)")
+
+
 def load_pool(paths: list[Path]) -> list[Image.Image]:
     """Decoded once per file; repeated paths share the image."""
     decoded = {p: Image.open(p).convert("RGB") for p in set(paths)}
@@ -113,8 +119,7 @@ def main() -> None:
     standard_arguments(parser, steps=6000, batch=16, lr=5e-4, run_dir="runs/restore", size=None)
     parser.add_argument("--size", type=int, help="crop side of the clean target (default 96 denoise, 128 upscale)")
     parser.add_argument("--grow-to", help="upscale: start from the shipped enlarger grown to WIDTHxCONVS, e.g. 64x16")
-    parser.add_argument("--photo-repeat", type=int, default=4,
-                        help="how many times each training photo is in the pool (paintings once)")
+    add_photo_repeat(parser)
     parser.add_argument("--bicubic-share", type=float, default=0.0,
                         help="upscale: share of the small copies that are a plain bicubic downscale")
     args = parser.parse_args()

@@ -25,7 +25,8 @@ from artstudio.weights import record_weights
 from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
                              standard_arguments)
 from training.patch_discriminator import PatchDiscriminator
-from training.train_restore import SCALE, load_pool, make_batch, psnr, shipped_upscaler, source_paths
+from training.train_restore import (SCALE, add_photo_repeat, load_pool, make_batch, psnr, shipped_upscaler,
+                                    source_paths)
 
 WEIGHTS_FILE = "restore_upscale_x4_sharp.pt"
 VALIDATION_CROPS = 32
@@ -42,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     standard_arguments(parser, steps=3000, batch=12, lr=5e-5, run_dir="runs/sharp_upscale", size=128)
     parser.add_argument("--adversarial", type=float, default=0.02, help="weight of the GAN term beside L1 (1)")
-    parser.add_argument("--photo-repeat", type=int, default=1, help="times each training photo is in the pool")
+    add_photo_repeat(parser, default=1)
     parser.add_argument("--bicubic-share", type=float, default=0.5,
                         help="share of the small copies that are a plain bicubic downscale")
     args = parser.parse_args()

@@ -121,8 +121,7 @@ class BlindRestorer(nn.Module):
         """Set the x2 networks to the x4 ones with the output reduced by a 2x2 area filter (exact, as the
         last layer and pixel shuffle are linear), so a warm start's x2 begins as its x4 halved."""
         self.x2_pre_cleaner.load_state_dict(self.pre_cleaner.state_dict())
-        for x2_layer, x4_layer in zip(self.x2_enlarger.body[:-2], self.enlarger.body[:-2]):
-            x2_layer.load_state_dict(x4_layer.state_dict())
+        self.x2_enlarger.body[:-2].load_state_dict(self.enlarger.body[:-2].state_dict())
         x4, x2 = self.enlarger.body[-2], self.x2_enlarger.body[-2]
         weight = x4.weight.view(3, 2, 2, 2, 2, *x4.weight.shape[1:])    # (colour, a, i, b, j, in, kh, kw)
         bias = x4.bias.view(3, 2, 2, 2, 2)
