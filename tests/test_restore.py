@@ -229,10 +229,13 @@ def test_grown_enlarger_computes_what_it_grew_from(width, convs):
         if isinstance(module, torch.nn.Conv2d):
             torch.nn.init.normal_(module.weight, 0, 0.05)
     grown_blind = grown_restorer(blind, width, convs, cleaner_width=width)
-    assert BlindRestorer.shape_of(grown_blind.state_dict()) == (width, convs, width)
+    assert BlindRestorer.shape_of(grown_blind.state_dict()) == (width, convs, width, width, convs, 32)
+    x2_grown = grown_restorer(blind, 48, 12, x2_size=(width, convs, 40))
+    assert BlindRestorer.shape_of(x2_grown.state_dict()) == (48, 12, 32, width, convs, 40)
     x = torch.rand(1, 3, 16, 16)
     for scale in (1, 2, 4):
         assert torch.allclose(grown_blind(x, scale), blind(x, scale), atol=1e-5)
+        assert torch.allclose(x2_grown(x, scale), blind(x, scale), atol=1e-5)
 
 
 def _random_blind_restorer():

@@ -65,8 +65,8 @@ def grown_upscaler(old: UpscaleNet, width: int, convs: int) -> UpscaleNet:
 
 def grown_cleaner(old: DenoiseUNet, width: int) -> DenoiseUNet:
     """A DenoiseUNet of `width` base channels that computes what `old` computes."""
-    if width < old.head[1].out_channels:
-        raise ValueError(f"cannot shrink a cleaner of width {old.head[1].out_channels} to {width}")
+    if width < _width_of(old):
+        raise ValueError(f"cannot shrink a cleaner of width {_width_of(old)} to {width}")
     new = DenoiseUNet(width)
     convs = [(o, n) for o, n in zip(old.modules(), new.modules()) if isinstance(o, nn.Conv2d)]
     with torch.no_grad():
@@ -77,13 +77,20 @@ def grown_cleaner(old: DenoiseUNet, width: int) -> DenoiseUNet:
     return new
 
 
-def grown_restorer(old: BlindRestorer, width: int, convs: int, cleaner_width: int | None = None) -> BlindRestorer:
-    """The blind restorer with its enlargers grown and, with `cleaner_width`, its x1 cleaner widened; the
-    cleaners before enlarging are kept."""
-    new = BlindRestorer(width, convs, cleaner_width or old.cleaner.head[1].out_channels)
-    new.cleaner = grown_cleaner(old.cleaner, new.cleaner.head[1].out_channels)
+def grown_restorer(old: BlindRestorer, width: int, convs: int, cleaner_width: int | None = None,
+                   x2_size: tuple[int, int, int] | None = None) -> BlindRestorer:
+    """The blind restorer with its x4 enlarger grown to width x convs and, with `cleaner_width`, its x1 cleaner
+    widened; its x2 path grows to `x2_size` (enlarger width, convs, cleaner width), else its enlarger to the
+    x4 one's size. The x4 path's cleaner is kept."""
+    x2_width, x2_convs, x2_cleaner_width = x2_size or (width, convs, _width_of(old.x2_pre_cleaner))
+    new = BlindRestorer(width, convs, cleaner_width or _width_of(old.cleaner), x2_width, x2_convs, x2_cleaner_width)
+    new.cleaner = grown_cleaner(old.cleaner, _width_of(new.cleaner))
     new.pre_cleaner.load_state_dict(old.pre_cleaner.state_dict())
-    new.x2_pre_cleaner.load_state_dict(old.x2_pre_cleaner.state_dict())
+    new.x2_pre_cleaner = grown_cleaner(old.x2_pre_cleaner, x2_cleaner_width)
     new.enlarger = grown_upscaler(old.enlarger, width, convs)
-    new.x2_enlarger = grown_upscaler(old.x2_enlarger, width, convs)
+    new.x2_enlarger = grown_upscaler(old.x2_enlarger, x2_width, x2_convs)
     return new
+
+
+def _width_of(cleaner: DenoiseUNet) -> int:
+    return cleaner.head[1].out_channels

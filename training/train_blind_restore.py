@@ -111,16 +111,18 @@ def own_x2_path(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return upgraded
 
 
-def grown_shipped_restorer(width: int, convs: int, cleaner_width: int | None) -> tuple[BlindRestorer, str]:
-    """The shipped blind restorer, its enlargers grown to width x convs and its x1 cleaner to `cleaner_width`;
-    and the recipe words."""
+def grown_shipped_restorer(width: int, convs: int, cleaner_width: int | None,
+                           x2_size: tuple[int, int, int] | None) -> tuple[BlindRestorer, str]:
+    """The shipped blind restorer grown (training/grow.py grown_restorer); and the recipe words."""
     state = own_x2_path({k: v.float() for k, v in load_weights(WEIGHTS_FILE).items()})
     shipped = BlindRestorer(*BlindRestorer.shape_of(state))
     shipped.load_state_dict(state)
     words = (f"grown from {WEIGHTS_FILE} (sha256 {weights_sha(WEIGHTS_FILE)[:12]}, enlarger "
              f"{shipped.enlarger.width}x{shipped.enlarger.convs}) to an enlarger of {width}x{convs}"
-             + (f" and a cleaner of width {cleaner_width}" if cleaner_width else ""))
-    return grown_restorer(shipped, width, convs, cleaner_width), words
+             + (f" and a cleaner of width {cleaner_width}" if cleaner_width else "")
+             + (" and its x2 path to an enlarger of {}x{} after a cleaner of width {}".format(*x2_size)
+                if x2_size else ""))
+    return grown_restorer(shipped, width, convs, cleaner_width, x2_size), words
 
 
 def warm_start(net: BlindRestorer) -> str:
@@ -145,6 +147,8 @@ def main() -> None:
     parser.add_argument("--grow-to", help="start from the shipped blind restorer, its enlarger grown to "
                         "WIDTHxCONVS (e.g. 64x16); its own size continues it")
     parser.add_argument("--grow-cleaner-to", type=int, help="with --grow-to: widen the x1 cleaner to this width")
+    parser.add_argument("--grow-x2-to", help="with --grow-to: grow the x2 path alone to an enlarger of "
+                        "WIDTHxCONVS after a cleaner of width CLEANER, written WIDTHxCONVSxCLEANER (e.g. 64x16x48)")
     parser.add_argument("--scales", default=",".join(map(str, SCALE_CYCLE)),
                         help="the cycle of scales the steps go through (1 alone trains only the x1 cleaner)")
     add_photo_repeat(parser)
@@ -165,8 +169,9 @@ def main() -> None:
 
     recipe_log = RecipeLog()
     if args.grow_to:
+        x2_size = tuple(int(n) for n in args.grow_x2_to.split("x")) if args.grow_x2_to else None
         net, recipe_log.init = grown_shipped_restorer(*(int(n) for n in args.grow_to.split("x")),
-                                                      args.grow_cleaner_to)
+                                                      args.grow_cleaner_to, x2_size)
     else:
         net = BlindRestorer(*UpscaleNet.shape_of(load_weights("restore_upscale_x4.pt")))
         recipe_log.init = warm_start(net)
@@ -179,7 +184,7 @@ def main() -> None:
                         + [f"--{name.replace('_', '-')} {value}" for name, value in
                            (("web_copy", args.web_copy), ("scales", args.scales), ("photo_repeat", args.photo_repeat),
                             ("grow_to", args.grow_to),
-                            ("grow_cleaner_to", args.grow_cleaner_to)) if value != parser.get_default(name)])
+                            ("grow_cleaner_to", args.grow_cleaner_to), ("grow_x2_to", args.grow_x2_to)) if value != parser.get_default(name)])
     if step < args.steps:
         recipe_log.start(step, settings)
     reference = baselines(sets)

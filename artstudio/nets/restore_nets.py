@@ -96,18 +96,24 @@ class BlindRestorer(nn.Module):
     multiple = 8
     scales = (1, 2, 4)
 
-    def __init__(self, enlarger_width: int = 48, enlarger_convs: int = 12, cleaner_width: int = 32) -> None:
+    def __init__(self, enlarger_width: int = 48, enlarger_convs: int = 12, cleaner_width: int = 32,
+                 x2_enlarger_width: int | None = None, x2_enlarger_convs: int | None = None,
+                 x2_cleaner_width: int = 32) -> None:
+        """The x2 enlarger takes the x4 one's size unless given its own."""
         super().__init__()
         self.cleaner = DenoiseUNet(cleaner_width)
         self.pre_cleaner = DenoiseUNet()
         self.enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=4)
-        self.x2_pre_cleaner = DenoiseUNet()
-        self.x2_enlarger = UpscaleNet(enlarger_width, enlarger_convs, scale=2)
+        self.x2_pre_cleaner = DenoiseUNet(x2_cleaner_width)
+        self.x2_enlarger = UpscaleNet(x2_enlarger_width or enlarger_width, x2_enlarger_convs or enlarger_convs,
+                                      scale=2)
 
     @staticmethod
-    def shape_of(state: dict[str, torch.Tensor]) -> tuple[int, int, int]:
-        """(enlarger width, enlarger convs, cleaner width) of the BlindRestorer a state dict was saved from."""
-        return *UpscaleNet.shape_of(state, "enlarger."), state["cleaner.head.1.weight"].shape[0]
+    def shape_of(state: dict[str, torch.Tensor]) -> tuple[int, int, int, int, int, int]:
+        """The constructor's arguments for the BlindRestorer a state dict was saved from: (enlarger width,
+        enlarger convs, cleaner width, x2 enlarger width, x2 enlarger convs, x2 cleaner width)."""
+        return (*UpscaleNet.shape_of(state, "enlarger."), state["cleaner.head.1.weight"].shape[0],
+                *UpscaleNet.shape_of(state, "x2_enlarger."), state["x2_pre_cleaner.head.1.weight"].shape[0])
 
     def forward(self, x: torch.Tensor, scale: int = 1) -> torch.Tensor:
         if scale == 1:
