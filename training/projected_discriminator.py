@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from artstudio.nets.efficientnet_lite import EfficientNetLite0
+from artstudio.nets.efficientnet_lite import EfficientNetLite
 from artstudio.weights import load_into
 
 TAPS = (2, 4, 10, 15)                 # block outputs: 24 ch @ 1/4, 40 @ 1/8, 112 @ 1/16, 320 @ 1/32
@@ -55,7 +55,7 @@ def head(channels: int, downsamples: int) -> nn.Sequential:
 class ProjectedDiscriminator(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.features = load_into(EfficientNetLite0(), "efficientnet_lite0_imagenet.pt")
+        self.features = load_into(EfficientNetLite(), "efficientnet_lite0_imagenet.pt")
         self.mixers = nn.ModuleList([nn.Conv2d(c, m, 1) for c, m in zip(TAP_CHANNELS, MIXED)])
         self.mixers.requires_grad_(False)
         self.heads = nn.ModuleList([head(m, d) for m, d in zip(MIXED, (3, 2, 1, 0))])

@@ -1,12 +1,12 @@
 """Train an art-movement classifier on ../shared/data/wikiart-styles (seeded, resumable).
 
-Stage 1 caches the frozen trunk's outputs (MobileNetV2 blocks 0-13, or EfficientNet-Lite0 blocks 0-10)
+Stage 1 caches the frozen trunk's outputs (MobileNetV2 blocks 0-13, EfficientNet-Lite0 blocks 0-10 or Lite2 0-14)
 for several views of every image (original, flip, random crops) under runs/classifier/; stage 2
 fine-tunes the tail and the head on those caches, one checkpoint per epoch; stage 3 fits the
 temperature on the validation split, measures it and writes the head plus its manifest entry.
-`training/fuse_classifiers.py` then weighs the two backbones against each other.
+`training/fuse_classifiers.py` then weighs the backbones against each other.
 
-    python -m training.train_classifier [--backbone mobilenet_v2|efficientnet_lite0] [--epochs 12]
+    python -m training.train_classifier [--backbone mobilenet_v2|efficientnet_lite0|efficientnet_lite2] [--epochs 12]
 """
 import argparse
 import json

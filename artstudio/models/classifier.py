@@ -1,11 +1,13 @@
 """Art-movement classifier: probabilities, Grad-CAM heat maps and embeddings for custom labels.
 
-Two heads, one over MobileNetV2 and one over EfficientNet-Lite0, are averaged in log-probability with
-the weight and temperature `training/fuse_classifiers.py` fitted on the validation split. Heat maps and
-custom-label embeddings come from the MobileNetV2 half, so label sets taught earlier stay valid.
+Three heads, over MobileNetV2, EfficientNet-Lite0 and EfficientNet-Lite2, are averaged in log-probability
+with the weights and temperature `training/fuse_classifiers.py` fitted on the validation split. Heat maps
+and custom-label embeddings come from the MobileNetV2 head, so label sets taught earlier stay valid.
 When the attribution head is installed (artstudio/models/attribution.py), the same network passes also
-say who painted a picture and when.
+say who painted a picture and when, from the first two heads' features.
 """
+from functools import partial
+
 import torch
 from PIL import Image
 
@@ -15,13 +17,16 @@ from artstudio.models.attribution import Attribution
 from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_tensor
 from artstudio.models.custom_labels import LabelSet
-from artstudio.nets.movement_net import STAT_CHANNELS, EfficientMovementNet, MovementNet
+from artstudio.nets.movement_net import LITE2, STAT_CHANNELS, EfficientMovementNet, MovementNet
 from artstudio.weights import load_weights, weights_sha
 
 BACKBONES = {  # name -> (network, ImageNet weights, trained head)
     "mobilenet_v2": (MovementNet, "mobilenet_v2_imagenet.pt", "movement_classifier.pt"),
     "efficientnet_lite0": (EfficientMovementNet, "efficientnet_lite0_imagenet.pt", "movement_classifier_efficientnet.pt"),
+    "efficientnet_lite2": (partial(EfficientMovementNet, layout=LITE2), "efficientnet_lite2_imagenet.pt",
+                           "movement_classifier_efficientnet_lite2.pt"),
 }
+ATTRIBUTION_BACKBONES = ("mobilenet_v2", "efficientnet_lite0")   # whose features the attribution head reads
 ENSEMBLE_FILE = "movement_ensemble.pt"
 INPUT_SIZE = 224
 EMBEDDING_DIM = 1280 + 2 * STAT_CHANNELS
@@ -36,12 +41,10 @@ def load_backbone_net(name: str, device: torch.device) -> MovementNet | Efficien
     return net.eval().to(device)
 
 
-def fuse(mobilenet_logits: torch.Tensor, efficientnet_logits: torch.Tensor, mobilenet_weight: float,
-         temperature: float) -> torch.Tensor:
-    """Ensemble logits: a weighted mean of the two heads' log-probabilities, over a fitted temperature."""
-    mixed = (mobilenet_weight * mobilenet_logits.log_softmax(1)
-             + (1 - mobilenet_weight) * efficientnet_logits.log_softmax(1))
-    return mixed / temperature
+def fuse(head_logits: list[torch.Tensor], weights: list[float], temperature: float) -> torch.Tensor:
+    """Ensemble logits: a weighted mean of the heads' log-probabilities (BACKBONES order), over a fitted
+    temperature."""
+    return sum(w * logits.log_softmax(1) for w, logits in zip(weights, head_logits)) / temperature
 
 
 class MovementClassifier(StudioModel):
@@ -50,10 +53,10 @@ class MovementClassifier(StudioModel):
 
     def __init__(self, device: torch.device) -> None:
         super().__init__(device, weights_sha(ENSEMBLE_FILE))
-        self.net = load_backbone_net("mobilenet_v2", device)
-        self.efficient_net = load_backbone_net("efficientnet_lite0", device)
+        self.nets = {name: load_backbone_net(name, device) for name in BACKBONES}
+        self.net = self.nets["mobilenet_v2"]
         ensemble = load_weights(ENSEMBLE_FILE)
-        self.mobilenet_weight = float(ensemble["mobilenet_weight"])
+        self.weights = ensemble["weights"].tolist()
         self.temperature = float(ensemble["temperature"])
         self.labels = list(MOVEMENTS)
         self.attributor = attribution.Attributor(device) if attribution.installed() else None
@@ -65,14 +68,15 @@ class MovementClassifier(StudioModel):
     @torch.no_grad()
     def describe(self, images: list[Image.Image]) -> tuple[torch.Tensor, torch.Tensor]:
         """(N, 11) calibrated ensemble logits and (N, D) attribution features, from one pass of each backbone:
-        the features are both linear layers' inputs, side by side."""
+        the features are the ATTRIBUTION_BACKBONES' linear layers' inputs, side by side."""
         x = self._batch(images)
         logits, features = [], []
-        for net in (self.net, self.efficient_net):
+        for name, net in self.nets.items():
             described = net.head.describe(*net.trunk_and_stats(x))
-            features.append(described)
+            if name in ATTRIBUTION_BACKBONES:
+                features.append(described)
             logits.append(net.head.fc(described) / net.head.temperature)
-        return fuse(*logits, self.mobilenet_weight, self.temperature).cpu(), torch.cat(features, 1).cpu()
+        return fuse(logits, self.weights, self.temperature).cpu(), torch.cat(features, 1).cpu()
 
     def logits(self, images: list[Image.Image]) -> torch.Tensor:
         """(N, 11) calibrated ensemble logits."""
@@ -126,7 +130,8 @@ class MovementClassifier(StudioModel):
         x = self._batch([image])
         with torch.no_grad():
             trunk, stats = self.net.trunk_and_stats(x)
-            other = (self.efficient_net.head.describe(*self.efficient_net.trunk_and_stats(x))
+            lite0 = self.nets["efficientnet_lite0"]
+            other = (lite0.head.describe(*lite0.trunk_and_stats(x))
                      if artist_index is not None and self.attributor is not None else None)
         feature_map = self.net.head.tail(trunk).detach().requires_grad_(True)
         described = torch.cat([feature_map.mean((2, 3)), stats], 1)

@@ -34,7 +34,8 @@ MODELS = {
 # model_class refuses a class whose list differs
 FILES = {
     "classifier": ("mobilenet_v2_imagenet.pt", "movement_classifier.pt", "efficientnet_lite0_imagenet.pt",
-                   "movement_classifier_efficientnet.pt", "movement_ensemble.pt"),
+                   "movement_classifier_efficientnet.pt", "efficientnet_lite2_imagenet.pt",
+                   "movement_classifier_efficientnet_lite2.pt", "movement_ensemble.pt"),
     "stylizer": ("vgg16_hed_conv4_2.pt", "style_decoder.pt"),
     "inpainter": ("inpaint_unet.pt",),
     "generator": ("painting_gan.pt", "painting_gan_directions.pt"),

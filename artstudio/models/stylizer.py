@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageStat
 
 from artstudio.models.base import StudioModel
 from artstudio.models.tensors import to_pil, to_tensor
-from artstudio.nets.efficientnet_lite import EfficientNetLite0
+from artstudio.nets.efficientnet_lite import EfficientNetLite
 from artstudio.nets.feature_transforms import (ENCODER_TAP, Decoder, feature_moments, patch_whiten_colour,
                                                pixel_patches, whiten_colour)
 from artstudio.nets.texture_transport import BandReference, pool_references, style_references, transport_texture
@@ -172,9 +172,9 @@ class Stylizer(StudioModel):
                           pool_references([(stats.bands, share) for stats, share in shares]))
 
     @cached_property
-    def efficientnet(self) -> EfficientNetLite0:
+    def efficientnet(self) -> EfficientNetLite:
         """The detailed mode's loss network, loaded on first use."""
-        return load_into(EfficientNetLite0(), EFFICIENTNET_FILE, self.device)
+        return load_into(EfficientNetLite(), EFFICIENTNET_FILE, self.device)
 
     def _features(self, network: str, x: torch.Tensor, taps: tuple[str | int, ...]) -> dict:
         if network == "vgg16":

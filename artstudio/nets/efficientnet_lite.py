@@ -1,5 +1,6 @@
-"""EfficientNet-Lite0 feature extractor (ImageNet weights): used frozen by the GAN's discriminator and as
-the loss network of the stylizer's detailed mode, and as the classifier's second backbone.
+"""EfficientNet-Lite feature extractors (ImageNet weights). Lite0 is used frozen by the GAN's discriminator
+and as the loss network of the stylizer's detailed mode; Lite0 and Lite2 are two of the classifier's
+backbones.
 
 Mirrors the TensorFlow model the weights come from: "same" padding, ReLU6, no squeeze-excite.
 Input: RGB in [0, 1] (normalised here with mean = std = 0.5). `training/convert_backbones.py`
@@ -11,9 +12,18 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# (repeats, kernel, stride, expand, out_channels) per stage, from efficientnet_lite_builder.py
-STAGES = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
-          (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
+Stage = tuple[int, int, int, int, int]
+# (repeats, kernel, stride, expand, out_channels) per stage, from efficientnet_lite_builder.py; Lite2 is Lite0
+# 1.1 times as wide and 1.2 times as deep, its stem and last stage kept (the builder's fix_head_stem)
+LITE0_STAGES: list[Stage] = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
+                             (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
+LITE2_STAGES: list[Stage] = [(1, 3, 1, 1, 16), (3, 3, 2, 6, 24), (3, 5, 2, 6, 48), (4, 3, 2, 6, 88),
+                             (4, 5, 1, 6, 120), (5, 5, 2, 6, 208), (1, 3, 1, 6, 352)]
+
+
+def block_channels(stages: list[Stage]) -> list[int]:
+    """The output channels of each block, in order."""
+    return [cout for repeats, *_, cout in stages for _ in range(repeats)]
 
 
 class SameConv(nn.Conv2d):
@@ -50,14 +60,15 @@ class MBConv(nn.Module):
         return x + h if self.skip else h
 
 
-class EfficientNetLite0(nn.Module):
-    """Returns the outputs of the blocks listed in `taps` (indices into `_blocks`)."""
+class EfficientNetLite(nn.Module):
+    """Returns the outputs of the blocks listed in `taps` (indices into `_blocks`); Lite0 unless given the
+    stages of another size."""
 
-    def __init__(self) -> None:
+    def __init__(self, stages: list[Stage] = LITE0_STAGES) -> None:
         super().__init__()
         self._conv_stem, self._bn0 = SameConv(3, 32, 3, 2, bias=False), bn(32)
         blocks, cin = [], 32
-        for repeats, kernel, stride, expand, cout in STAGES:
+        for repeats, kernel, stride, expand, cout in stages:
             for i in range(repeats):
                 blocks.append(MBConv(cin, cout, kernel, stride if i == 0 else 1, expand))
                 cin = cout

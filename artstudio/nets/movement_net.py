@@ -4,13 +4,15 @@ Brushwork and palette say more about a movement than objects do, so each head se
 final features, the per-channel mean and standard deviation of four early feature maps (texture and
 colour statistics in the spirit of Gram-matrix style descriptors). The early blocks (the trunk) stay
 frozen at their ImageNet values; the tail and the head are trained by `training/train_classifier.py`.
-Two backbones are trained apart and averaged (`artstudio/models/classifier.py`): MobileNetV2 and
-EfficientNet-Lite0 make different mistakes, so together they make fewer.
+Three backbones are trained apart and averaged (`artstudio/models/classifier.py`): MobileNetV2,
+EfficientNet-Lite0 and EfficientNet-Lite2 make different mistakes, so together they make fewer.
 """
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
-from artstudio.nets.efficientnet_lite import EfficientNetLite0
+from artstudio.nets.efficientnet_lite import LITE0_STAGES, LITE2_STAGES, EfficientNetLite, Stage, block_channels
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -19,10 +21,29 @@ STAT_BLOCKS = (3, 6, 10, 13)      # MobileNetV2: indices into features whose out
 STAT_CHANNELS = 24 + 32 + 64 + 96
 TAIL_START = 14
 
-EFFICIENT_STAT_BLOCKS = (2, 4, 7, 10)     # EfficientNet-Lite0: indices into _blocks
-EFFICIENT_STAT_CHANNELS = 24 + 40 + 80 + 112
-EFFICIENT_TAIL_START = 11
 EFFICIENT_FEATURES = 1280
+
+
+@dataclass(frozen=True)
+class LiteLayout:
+    """Where an EfficientNet-Lite is split: statistics from the last block of stages 2-5 (indices into
+    _blocks), trainable tail from the first block of stage 6 on."""
+    stages: list[Stage]
+    stat_blocks: tuple[int, ...]
+    tail_start: int
+
+    @property
+    def stat_channels(self) -> int:
+        channels = block_channels(self.stages)
+        return sum(channels[i] for i in self.stat_blocks)
+
+    @property
+    def last_channels(self) -> int:
+        return self.stages[-1][-1]
+
+
+LITE0 = LiteLayout(LITE0_STAGES, (2, 4, 7, 10), 11)
+LITE2 = LiteLayout(LITE2_STAGES, (3, 6, 10, 14), 15)
 
 
 def channel_stats(x: torch.Tensor) -> torch.Tensor:
@@ -86,15 +107,15 @@ class MovementNet(nn.Module):
 
 
 class EfficientMovementHead(nn.Module):
-    """Trainable part: EfficientNet-Lite0 blocks 11-15, a new 1x1 feature layer, and a linear layer."""
+    """Trainable part: an EfficientNet-Lite's last two stages, a new 1x1 feature layer, and a linear layer."""
 
-    def __init__(self, blocks: nn.ModuleList, num_classes: int) -> None:
+    def __init__(self, blocks: nn.ModuleList, num_classes: int, layout: LiteLayout) -> None:
         super().__init__()
-        self.tail = nn.Sequential(*blocks[EFFICIENT_TAIL_START:])
-        self.features = nn.Sequential(nn.Conv2d(320, EFFICIENT_FEATURES, 1, bias=False),
+        self.tail = nn.Sequential(*blocks[layout.tail_start:])
+        self.features = nn.Sequential(nn.Conv2d(layout.last_channels, EFFICIENT_FEATURES, 1, bias=False),
                                       nn.BatchNorm2d(EFFICIENT_FEATURES), nn.ReLU6())
         self.dropout = nn.Dropout(0.3)
-        self.fc = nn.Linear(EFFICIENT_FEATURES + 2 * EFFICIENT_STAT_CHANNELS, num_classes)
+        self.fc = nn.Linear(EFFICIENT_FEATURES + 2 * layout.stat_channels, num_classes)
         self.register_buffer("temperature", torch.ones(()))
 
     def describe(self, trunk_out: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
@@ -105,26 +126,27 @@ class EfficientMovementHead(nn.Module):
 
 
 class EfficientMovementNet(nn.Module):
-    """The same classifier over EfficientNet-Lite0 (blocks 0-10 frozen)."""
+    """The same classifier over an EfficientNet-Lite (Lite0 unless told; the trunk before the tail frozen)."""
 
-    def __init__(self, num_classes: int) -> None:
+    def __init__(self, num_classes: int, layout: LiteLayout = LITE0) -> None:
         super().__init__()
-        backbone = EfficientNetLite0()
-        self.backbone = backbone
-        self.head = EfficientMovementHead(backbone._blocks, num_classes)
-        backbone._blocks = backbone._blocks[:EFFICIENT_TAIL_START]     # the tail now belongs to the head
+        backbone = EfficientNetLite(layout.stages)
+        self.backbone, self.layout = backbone, layout
+        self.head = EfficientMovementHead(backbone._blocks, num_classes, layout)
+        backbone._blocks = backbone._blocks[:layout.tail_start]     # the tail now belongs to the head
 
     def load_backbone(self, backbone: dict[str, torch.Tensor]) -> None:
-        """ImageNet weights (efficientnet_lite0_imagenet.pt) into the trunk and the tail."""
+        """ImageNet weights (efficientnet_lite0_imagenet.pt or its Lite2 twin) into the trunk and the tail."""
         state = {k: v.float() for k, v in backbone.items()}
+        start = self.layout.tail_start
         self.backbone.load_state_dict({k: v for k, v in state.items()
-                                       if not k.startswith("_blocks.") or int(k.split(".")[1]) < EFFICIENT_TAIL_START})
-        self.head.tail.load_state_dict({f"{int(k.split('.')[1]) - EFFICIENT_TAIL_START}.{k.split('.', 2)[2]}": v
+                                       if not k.startswith("_blocks.") or int(k.split(".")[1]) < start})
+        self.head.tail.load_state_dict({f"{int(k.split('.')[1]) - start}.{k.split('.', 2)[2]}": v
                                         for k, v in state.items()
-                                        if k.startswith("_blocks.") and int(k.split(".")[1]) >= EFFICIENT_TAIL_START})
+                                        if k.startswith("_blocks.") and int(k.split(".")[1]) >= start})
 
     def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return run_with_stats(self.backbone._blocks, self.backbone.stem(rgb), EFFICIENT_STAT_BLOCKS)
+        return run_with_stats(self.backbone._blocks, self.backbone.stem(rgb), self.layout.stat_blocks)
 
     def forward(self, rgb: torch.Tensor) -> torch.Tensor:
         return self.head(*self.trunk_and_stats(rgb))
