@@ -57,13 +57,13 @@ def main() -> None:
     nll = torch.nn.functional.cross_entropy
 
     def fitted(weights: tuple[float, ...]) -> tuple[float, float]:
-        mixed = fuse(logits, list(weights), 1.0)
+        mixed = fuse(logits, weights, 1.0)
         temperature = fit_temperature(mixed, labels)
         return float(nll(mixed / temperature, labels)), temperature
     grid = {weights: fitted(weights) for weights in simplex(len(logits))}
     weights = min(grid, key=lambda w: grid[w][0])
     temperature = grid[weights][1]
-    report = classification_report(fuse(logits, list(weights), temperature), labels, MOVEMENTS)
+    report = classification_report(fuse(logits, weights, temperature), labels, MOVEMENTS)
     report.update(weights=dict(zip(BACKBONES, weights)), temperature=round(temperature, 4),
                   validation_images=len(val_paths), heads_alone=alone)
     print(json.dumps({k: v for k, v in report.items() if k != "confusion"}, indent=1), flush=True)

@@ -6,6 +6,7 @@ and custom-label embeddings come from the MobileNetV2 head, so label sets taught
 When the attribution head is installed (artstudio/models/attribution.py), the same network passes also
 say who painted a picture and when, from the first two heads' features.
 """
+from collections.abc import Sequence
 from functools import partial
 
 import torch
@@ -41,7 +42,7 @@ def load_backbone_net(name: str, device: torch.device) -> MovementNet | Efficien
     return net.eval().to(device)
 
 
-def fuse(head_logits: list[torch.Tensor], weights: list[float], temperature: float) -> torch.Tensor:
+def fuse(head_logits: Sequence[torch.Tensor], weights: Sequence[float], temperature: float) -> torch.Tensor:
     """Ensemble logits: a weighted mean of the heads' log-probabilities (BACKBONES order), over a fitted
     temperature."""
     return sum(w * logits.log_softmax(1) for w, logits in zip(weights, head_logits)) / temperature
@@ -130,9 +131,10 @@ class MovementClassifier(StudioModel):
         x = self._batch([image])
         with torch.no_grad():
             trunk, stats = self.net.trunk_and_stats(x)
-            lite0 = self.nets["efficientnet_lite0"]
-            other = (lite0.head.describe(*lite0.trunk_and_stats(x))
-                     if artist_index is not None and self.attributor is not None else None)
+            other = None
+            if artist_index is not None and self.attributor is not None:
+                second = self.nets[ATTRIBUTION_BACKBONES[1]]     # the first is self.net
+                other = second.head.describe(*second.trunk_and_stats(x))
         feature_map = self.net.head.tail(trunk).detach().requires_grad_(True)
         described = torch.cat([feature_map.mean((2, 3)), stats], 1)
         movement = self._cam(feature_map, self.net.head.fc(described)[0, label_index], image.size,

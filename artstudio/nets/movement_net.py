@@ -8,6 +8,7 @@ Three backbones are trained apart and averaged (`artstudio/models/classifier.py`
 EfficientNet-Lite0 and EfficientNet-Lite2 make different mistakes, so together they make fewer.
 """
 from dataclasses import dataclass
+from itertools import accumulate
 
 import torch
 from torch import nn
@@ -26,11 +27,22 @@ EFFICIENT_FEATURES = 1280
 
 @dataclass(frozen=True)
 class LiteLayout:
-    """Where an EfficientNet-Lite is split: statistics from the last block of stages 2-5 (indices into
-    _blocks), trainable tail from the first block of stage 6 on."""
+    """Where an EfficientNet-Lite of these stages is split: statistics from the last block of stages 2-5
+    (indices into _blocks), trainable tail from the first block of stage 6 on."""
     stages: list[Stage]
-    stat_blocks: tuple[int, ...]
-    tail_start: int
+
+    @property
+    def _stage_ends(self) -> list[int]:
+        ends = accumulate(repeats for repeats, *_ in self.stages)
+        return [end - 1 for end in ends]
+
+    @property
+    def stat_blocks(self) -> tuple[int, ...]:
+        return tuple(self._stage_ends[1:5])
+
+    @property
+    def tail_start(self) -> int:
+        return self._stage_ends[4] + 1
 
     @property
     def stat_channels(self) -> int:
@@ -42,8 +54,8 @@ class LiteLayout:
         return self.stages[-1][-1]
 
 
-LITE0 = LiteLayout(LITE0_STAGES, (2, 4, 7, 10), 11)
-LITE2 = LiteLayout(LITE2_STAGES, (3, 6, 10, 14), 15)
+LITE0 = LiteLayout(LITE0_STAGES)
+LITE2 = LiteLayout(LITE2_STAGES)
 
 
 def channel_stats(x: torch.Tensor) -> torch.Tensor:
