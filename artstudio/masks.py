@@ -1,4 +1,7 @@
-"""Random hole masks in LaMa's spirit (thin scribbles, thick strokes, boxes), for training and evaluation."""
+"""Random hole masks in LaMa's spirit (thin scribbles, thick strokes, boxes), for training and evaluation.
+
+"large" (training only, LaMa's wide masks) is a very wide stroke or a box of up to 70% of the side:
+holes the size users judge an inpainter by, larger than the evaluated kinds."""
 import math
 import random
 
@@ -6,20 +9,27 @@ import torch
 from PIL import Image, ImageDraw
 
 KINDS = ("thin", "thick", "box")
+TRAINING_KINDS = KINDS + ("large",)
+STROKE_WIDTHS = {"thin": (64, 24), "thick": (14, 6), "large": (6, 3)}    # size // a to size // b
 
 
 def random_mask(size: int, kind: str, rng: random.Random) -> torch.Tensor:
     """A (1, size, size) float mask, 1 = hole."""
     img = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(img)
-    if kind == "box":
+    if kind == "large" and rng.random() < 0.5:
+        w, h = rng.randint(size // 3, 7 * size // 10), rng.randint(size // 3, 7 * size // 10)
+        x, y = rng.randint(0, size - w), rng.randint(0, size - h)
+        draw.rectangle([x, y, x + w, y + h], fill=255)
+    elif kind == "box":
         for _ in range(rng.randint(1, 2)):
             w, h = rng.randint(size // 6, size // 2), rng.randint(size // 6, size // 2)
             x, y = rng.randint(0, size - w), rng.randint(0, size - h)
             draw.rectangle([x, y, x + w, y + h], fill=255)
     else:
-        width_range = (max(2, size // 64), max(3, size // 24)) if kind == "thin" else (size // 14, size // 6)
-        for _ in range(rng.randint(1, 4)):
+        widest, narrowest = STROKE_WIDTHS[kind]
+        width_range = (max(2, size // widest), max(3, size // narrowest))
+        for _ in range(rng.randint(1, 2) if kind == "large" else rng.randint(1, 4)):
             x, y = rng.uniform(0, size), rng.uniform(0, size)
             width = rng.randint(*width_range)
             angle = rng.uniform(0, 2 * math.pi)

@@ -1,4 +1,6 @@
 """Inpainting: the network and the classical fill keep every unmasked pixel and fill holes sensibly."""
+import random
+
 import pytest
 import torch
 from PIL import Image, ImageDraw
@@ -8,7 +10,8 @@ from artstudio.nets.harmonic_fill import harmonic_fill
 from artstudio.models.inpainter import (MAX_WORK_SIZE, MIN_WORK_SIZE, MaskError, binary_mask, classical_fill,
                                          crop_box, crops, regions, work_scale)
 from artstudio.models.tensors import to_tensor
-from artstudio.nets.inpaint_unet import InpaintUNet
+from artstudio.masks import KINDS, TRAINING_KINDS, random_mask
+from artstudio.nets.inpaint_unet import FourierResidual, InpaintUNet
 from conftest import check_warm_start_reexport
 
 
@@ -39,6 +42,40 @@ def test_untrained_network_is_the_harmonic_fill(scene):
     with torch.no_grad():
         out = InpaintUNet()(image, mask)
     assert torch.allclose(out, harmonic_fill(image * (1 - mask), mask).clamp(0, 1))
+
+
+def test_fourier_blocks_start_as_identity_and_are_counted_from_weights(scene):
+    """Growing the bottleneck with Fourier blocks keeps a trained network's fill until the blocks learn."""
+    image = to_tensor(scene.resize((64, 48)))
+    mask = to_tensor(box_mask((64, 48), (10, 8, 50, 40)))
+    torch.manual_seed(0)
+    plain = InpaintUNet()
+    torch.nn.init.normal_(plain.out.weight, std=0.01)
+    grown = InpaintUNet(fourier_blocks=2)
+    assert not grown.load_state_dict(plain.state_dict(), strict=False).unexpected_keys
+    assert InpaintUNet.fourier_blocks_in(plain.state_dict()) == 0
+    assert InpaintUNet.fourier_blocks_in(grown.state_dict()) == 2
+    with torch.no_grad():
+        assert torch.allclose(plain(image, mask), grown(image, mask))
+        assert not torch.allclose(plain(image, mask), plain(image, torch.zeros_like(mask)))
+
+
+def test_fourier_block_sees_the_whole_picture():
+    """One Fourier block already lets a pixel in one corner change the output in the opposite corner."""
+    block = FourierResidual(8)
+    torch.nn.init.normal_(block.merge.weight, std=0.1)
+    x = torch.zeros(1, 8, 32, 32)
+    poked = x.clone()
+    poked[..., 0, 0] = 1.0
+    with torch.no_grad():
+        assert (block(poked) - block(x))[..., 31, 31].abs().max() > 1e-6
+
+
+def test_large_training_masks_are_larger_than_evaluated_kinds():
+    rng = random.Random(0)
+    coverage = {kind: sum(random_mask(128, kind, rng).mean().item() for _ in range(40)) / 40 for kind in TRAINING_KINDS}
+    assert coverage["large"] > max(coverage[kind] for kind in KINDS)
+    assert "large" not in KINDS
 
 
 @pytest.mark.parametrize("name,fill", list(fillers()))
@@ -94,7 +131,8 @@ def test_large_image(name, fill):
 
 @pytest.mark.training
 def test_inpainter_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
-    check_warm_start_reexport("training.train_inpainter", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2")
+    check_warm_start_reexport("training.train_inpainter", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2",
+                              "--fourier-blocks", "1", "--large-masks")
 
 
 def test_far_apart_scratches_are_separate_crops_and_near_ones_one():

@@ -1,13 +1,16 @@
 """Train the inpainting U-Net (artstudio/nets/inpaint_unet.py); seeded, resumable, sample grids logged.
 
 Data: 128 px crops of Impressionist paintings, WikiArt paintings and photos (train splits), holes
-from artstudio/masks.py (thin scribbles, thick strokes, boxes in equal shares). Loss: L1 (holes
+from artstudio/masks.py (thin scribbles, thick strokes, boxes and, with --large-masks, LaMa's wide masks,
+in equal shares). --fourier-blocks adds LaMa's Fourier residual blocks at the bottleneck (zero-initialised,
+so a warm start keeps the shipped network's function). Loss: L1 (holes
 weighted 6x), a VGG16 relu2_1 + relu3_1 perceptual loss and, with --adv-weight, a hinge adversarial
 loss from a PatchGAN discriminator (training/patch_discriminator.py) that counts as fake only the
 patches touching the hole (LaMa's recipe). Checkpoints and grids go to the run folder; running again with --steps at or below the checkpoint's step only exports
 weights/inpaint_unet.pt and its manifest entry.
 
     python -m training.train_inpainter [--steps 2000] [--batch 6] [--threads 2] [--adv-weight W] [--init FILE]
+                                       [--fourier-blocks N] [--large-masks]
 """
 import argparse
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 import torch
 from torchvision.utils import save_image
 
-from artstudio.masks import KINDS, random_mask
+from artstudio.masks import KINDS, TRAINING_KINDS, random_mask
 from artstudio.nets.inpaint_unet import InpaintUNet
 from artstudio.weights import record_weights
 from training.common import (ProgressLog, RecipeLog, cosine_lr, load_checkpoint, save_checkpoint, set_up,
@@ -49,12 +52,15 @@ def main() -> None:
     standard_arguments(parser, steps=2000, batch=6, lr=1e-3, size=128, run_dir="runs/inpainter")
     parser.add_argument("--init", type=Path, help="warm start from an inpaint_unet.pt")
     parser.add_argument("--adv-weight", type=float, default=0.05, help="adversarial loss weight (0 = none)")
+    parser.add_argument("--fourier-blocks", type=int, default=0, help="Fourier residual blocks at the bottleneck")
+    parser.add_argument("--large-masks", action="store_true", help="add LaMa's wide masks as a fourth kind")
     args = parser.parse_args()
     rng = set_up(args)
 
     pool = training_pool(args.limit)
     print(f"{len(pool)} source images", flush=True)
-    vgg, net, disc = load_vgg(), InpaintUNet(), PatchDiscriminator()
+    vgg, net, disc = load_vgg(), InpaintUNet(fourier_blocks=args.fourier_blocks), PatchDiscriminator()
+    kinds = TRAINING_KINDS if args.large_masks else KINDS
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     opt_disc = torch.optim.Adam(disc.parameters(), lr=2 * args.lr, betas=(0.5, 0.999))
     ckpt = args.run_dir / "last.pt"
@@ -65,12 +71,13 @@ def main() -> None:
         recipe.warm_start(net, args.init)
     if step < args.steps:
         recipe.start(step, f"--steps {args.steps} --size {args.size} --batch {args.batch} --lr {args.lr} "
-                           f"--adv-weight {args.adv_weight} --seed {args.seed}")
+                           f"--adv-weight {args.adv_weight} --fourier-blocks {args.fourier_blocks}"
+                           f"{' --large-masks' if args.large_masks else ''} --seed {args.seed}")
     log = ProgressLog()
     while step < args.steps:
         cosine_lr(opt, args.lr, step, args.steps, warmup=WARMUP_STEPS)
         images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
-        masks = torch.stack([random_mask(args.size, KINDS[i % 3], rng) for i in range(args.batch)])
+        masks = torch.stack([random_mask(args.size, kinds[(step * args.batch + i) % len(kinds)], rng) for i in range(args.batch)])
         out = net(images, masks)
         merged = images * (1 - masks) + out * masks
         l1 = ((out - images).abs() * (1 + 5 * masks)).mean()

@@ -133,7 +133,8 @@ class Inpainter(StudioModel):
 
     def __init__(self, device: torch.device) -> None:
         super().__init__(device, weights_sha(NETWORK_FILE))
-        self.net = load_into(InpaintUNet(), NETWORK_FILE, device)
+        self.net = load_into(lambda state: InpaintUNet(fourier_blocks=InpaintUNet.fourier_blocks_in(state)),
+                             NETWORK_FILE, device)
 
     def fill(self, image: Image.Image, mask: Image.Image) -> Image.Image:
         """Fill the white part of `mask` (same size as `image`, mode L, 0/255) with the network."""
