@@ -131,8 +131,8 @@ def test_large_image(name, fill):
 
 @pytest.mark.training
 def test_inpainter_training_warm_start_survives_its_own_export(tiny_data, tmp_path):
-    check_warm_start_reexport("training.train_inpainter", "inpaint_unet.pt", tiny_data, tmp_path, "--size", "64", "--batch", "2",
-                              "--fourier-blocks", "1", "--large-masks")
+    check_warm_start_reexport("training.train_inpainter", "inpaint_unet.pt", tiny_data, tmp_path,
+                              "--size", "64", "--batch", "2", "--fourier-blocks", "1", "--large-masks")
 
 
 def test_far_apart_scratches_are_separate_crops_and_near_ones_one():

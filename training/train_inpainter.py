@@ -77,7 +77,8 @@ def main() -> None:
     while step < args.steps:
         cosine_lr(opt, args.lr, step, args.steps, warmup=WARMUP_STEPS)
         images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
-        masks = torch.stack([random_mask(args.size, kinds[(step * args.batch + i) % len(kinds)], rng) for i in range(args.batch)])
+        batch_kinds = [kinds[(step * args.batch + i) % len(kinds)] for i in range(args.batch)]
+        masks = torch.stack([random_mask(args.size, kind, rng) for kind in batch_kinds])
         out = net(images, masks)
         merged = images * (1 - masks) + out * masks
         l1 = ((out - images).abs() * (1 + 5 * masks)).mean()
