@@ -11,6 +11,13 @@ from PIL import Image, ImageDraw
 KINDS = ("thin", "thick", "box")
 TRAINING_KINDS = KINDS + ("large",)
 STROKE_WIDTHS = {"thin": (64, 24), "thick": (14, 6), "large": (6, 3)}    # size // a to size // b
+MOST_STROKES = {"thin": 4, "thick": 4, "large": 2}
+
+
+def _draw_box(draw: ImageDraw.ImageDraw, size: int, smallest: int, largest: int, rng: random.Random) -> None:
+    w, h = rng.randint(smallest, largest), rng.randint(smallest, largest)
+    x, y = rng.randint(0, size - w), rng.randint(0, size - h)
+    draw.rectangle([x, y, x + w, y + h], fill=255)
 
 
 def random_mask(size: int, kind: str, rng: random.Random) -> torch.Tensor:
@@ -18,18 +25,14 @@ def random_mask(size: int, kind: str, rng: random.Random) -> torch.Tensor:
     img = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(img)
     if kind == "large" and rng.random() < 0.5:
-        w, h = rng.randint(size // 3, 7 * size // 10), rng.randint(size // 3, 7 * size // 10)
-        x, y = rng.randint(0, size - w), rng.randint(0, size - h)
-        draw.rectangle([x, y, x + w, y + h], fill=255)
+        _draw_box(draw, size, size // 3, 7 * size // 10, rng)
     elif kind == "box":
         for _ in range(rng.randint(1, 2)):
-            w, h = rng.randint(size // 6, size // 2), rng.randint(size // 6, size // 2)
-            x, y = rng.randint(0, size - w), rng.randint(0, size - h)
-            draw.rectangle([x, y, x + w, y + h], fill=255)
+            _draw_box(draw, size, size // 6, size // 2, rng)
     else:
         widest, narrowest = STROKE_WIDTHS[kind]
         width_range = (max(2, size // widest), max(3, size // narrowest))
-        for _ in range(rng.randint(1, 2) if kind == "large" else rng.randint(1, 4)):
+        for _ in range(rng.randint(1, MOST_STROKES[kind])):
             x, y = rng.uniform(0, size), rng.uniform(0, size)
             width = rng.randint(*width_range)
             angle = rng.uniform(0, 2 * math.pi)

@@ -77,7 +77,10 @@ def main() -> None:
     while step < args.steps:
         cosine_lr(opt, args.lr, step, args.steps, warmup=WARMUP_STEPS)
         images = torch.stack([random_crop(rng.choice(pool), args.size, rng) for _ in range(args.batch)])
-        batch_kinds = [kinds[(step * args.batch + i) % len(kinds)] for i in range(args.batch)]
+        # kinds by place in the batch, as the three-kind recipes drew them; with wide masks they also rotate
+        # across steps, so a batch smaller than four still sees every kind
+        first = step * args.batch if args.large_masks else 0
+        batch_kinds = [kinds[(first + i) % len(kinds)] for i in range(args.batch)]
         masks = torch.stack([random_mask(args.size, kind, rng) for kind in batch_kinds])
         out = net(images, masks)
         merged = images * (1 - masks) + out * masks

@@ -13,8 +13,8 @@ from torch import nn
 from artstudio.nets.harmonic_fill import harmonic_fill
 
 
-def conv_block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation),
+def conv_block(cin: int, cout: int, stride: int = 1, dilation: int = 1, kernel: int = 3) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, padding=dilation * (kernel // 2), dilation=dilation),
                          nn.GroupNorm(8, cout), nn.SiLU(inplace=True))
 
 
@@ -37,8 +37,7 @@ class FourierUnit(nn.Module):
 
     def __init__(self, channels: int) -> None:
         super().__init__()
-        self.spectral = conv_block(2 * channels, 2 * channels)
-        self.spectral[0] = nn.Conv2d(2 * channels, 2 * channels, 1)
+        self.spectral = conv_block(2 * channels, 2 * channels, kernel=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         height, width = x.shape[-2:]
