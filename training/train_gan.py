@@ -94,6 +94,10 @@ def main() -> None:
                              "folds many latents onto few w, a collapse)")
     parser.add_argument("--init", type=Path, help="warm start the generator (and its EMA) from a painting_gan.pt; "
                                                   "the discriminator starts fresh")
+    parser.add_argument("--d-warmup", type=int, default=0,
+                        help="first steps of the run that train only the discriminators, the generator held still: a "
+                             "fresh discriminator's first verdicts are noise, and a warm-started generator that "
+                             "follows them loses ground it then spends the leg regaining")
     args = parser.parse_args()
     rng = set_up(args)
 
@@ -127,31 +131,41 @@ def main() -> None:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
                            f"--mode-seeking-pairs {args.mode_seeking_pairs} --pixel-discriminator {args.pixel_discriminator} "
                            f"--patch-texture {args.patch_texture} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} "
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --d-warmup {args.d_warmup} "
                            f"--seed {args.seed} (generator of {sum(p.numel() for p in generator.parameters()):,} "
                            f"parameters)")
+
+    def generator_step(z: torch.Tensor, fake: torch.Tensor, losses: dict[str, float]) -> float:
+        """One update of the generator against the discriminators and its own terms; returns its loss
+        (and notes the texture term in `losses`)."""
+        loss = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
+        if pixel_discriminator is not None:
+            loss = loss - args.pixel_discriminator * pixel_discriminator(fake).mean()
+        if patch_texture is not None:
+            texture = patch_texture(fake)
+            losses["patch_texture"] = texture.item()
+            loss = loss + args.patch_texture * texture
+        opt_g.zero_grad(); loss.backward(); opt_g.step()
+        return loss.item()
+
     log = ProgressLog()
     while step < args.steps:
         real = data[torch.randint(len(data), (args.batch,))].float() / 255
         real = torch.where(torch.rand(args.batch, 1, 1, 1) < 0.5, real, real.flip(3))
         z = torch.randn(args.batch, Z_DIM)
-        fake = generator(z)
-        loss_d = discriminator_step(discriminator, opt_d, real, fake)
-        loss_g = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
-        losses = {"loss_d": loss_d}
+        warming_up = step < args.d_warmup
+        with torch.set_grad_enabled(not warming_up):
+            fake = generator(z)
+        losses = {"loss_d": discriminator_step(discriminator, opt_d, real, fake)}
         if pixel_discriminator is not None:
             losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, opt_pixel_d, real, fake)
-            loss_g = loss_g - args.pixel_discriminator * pixel_discriminator(fake).mean()
-        if patch_texture is not None:
-            texture = patch_texture(fake)
-            losses["patch_texture"] = texture.item()
-            loss_g = loss_g + args.patch_texture * texture
-        opt_g.zero_grad(); loss_g.backward(); opt_g.step()
-        with torch.no_grad():
-            for p_ema, p in zip(ema.parameters(), generator.parameters()):
-                p_ema.lerp_(p, 1 - args.ema)
+        if not warming_up:
+            losses["loss_g"] = generator_step(z, fake, losses)
+            with torch.no_grad():
+                for p_ema, p in zip(ema.parameters(), generator.parameters()):
+                    p_ema.lerp_(p, 1 - args.ema)
         step += 1
-        log(step, **losses, loss_g=loss_g.item())
+        log(step, **losses)
         if step % 200 == 0 or step == args.steps:
             with torch.no_grad():
                 save_image(ema(fixed_z), args.run_dir / f"grid_{step:05d}.png", nrow=8)
