@@ -213,13 +213,14 @@ def test_discriminator_warm_up_holds_the_generator_still(tiny_data, tmp_path):
     from artstudio.weights import load_weights, read_manifest
     first = run_training("training.train_gan", tiny_data, tmp_path / "first", "--batch", "2") / "painting_gan.pt"
     weights_dir = run_training("training.train_gan", tiny_data, tmp_path, "--batch", "2", "--d-warmup", "2",
-                               "--init", str(first))
+                               "--d-lr", "0.001", "--init", str(first))
     before, after = load_weights(first.name, first.parent), load_weights("painting_gan.pt", weights_dir)
     assert all(torch.equal(before[k], after[k]) for k in before if k != "w_mean")
     assert "--d-warmup 2" in read_manifest(weights_dir)["painting_gan.pt"]["recipe"]
     checkpoint = torch.load(tmp_path / "run" / "last.pt", weights_only=False)
     assert not checkpoint["opt_g"]["state"]                                   # the generator never stepped
     assert {float(s["step"]) for s in checkpoint["opt_d"]["state"].values()} == {2.0}   # the discriminator did, twice
+    assert checkpoint["opt_d"]["param_groups"][0]["lr"] == 0.001 != checkpoint["opt_g"]["param_groups"][1]["lr"]
 
 
 def test_multiscale_patch_discriminator_judges_every_scale():

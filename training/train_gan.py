@@ -94,6 +94,8 @@ def main() -> None:
                              "folds many latents onto few w, a collapse)")
     parser.add_argument("--init", type=Path, help="warm start the generator (and its EMA) from a painting_gan.pt; "
                                                   "the discriminator starts fresh")
+    parser.add_argument("--d-lr", type=float, help="the discriminators' learning rate (default: --lr); a gentle "
+                                                    "generator fine-tune still needs a fresh discriminator that learns fast")
     parser.add_argument("--d-warmup", type=int, default=0,
                         help="first steps of the run that train only the discriminators, the generator held still: a "
                              "fresh discriminator's first verdicts are noise, and a warm-started generator that "
@@ -111,7 +113,8 @@ def main() -> None:
     ema = copy.deepcopy(generator).eval().requires_grad_(False)
     opt_g = torch.optim.Adam([{"params": generator.mapping.parameters(), "lr": args.lr * args.mapping_lr_scale},
                               {"params": generator.synthesis.parameters()}], lr=args.lr, betas=(0.0, 0.99))
-    opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], lr=args.lr, betas=(0.0, 0.99))
+    d_lr = args.d_lr or args.lr
+    opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], lr=d_lr, betas=(0.0, 0.99))
     fixed_z = torch.randn(32, Z_DIM, generator=torch.Generator().manual_seed(args.seed))
     ckpt = args.run_dir / "last.pt"
     recipe = RecipeLog()
@@ -120,7 +123,7 @@ def main() -> None:
     pixel_discriminator = opt_pixel_d = None
     if args.pixel_discriminator > 0:
         pixel_discriminator = MultiScalePatchDiscriminator()
-        opt_pixel_d = torch.optim.Adam(pixel_discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+        opt_pixel_d = torch.optim.Adam(pixel_discriminator.parameters(), lr=d_lr, betas=(0.0, 0.99))
         parts.update(pixel_discriminator=pixel_discriminator, opt_pixel_d=opt_pixel_d)
     step, rng = load_checkpoint(ckpt, parts, rng)
     patch_texture = PatchTextureLoss(data, seed=args.seed) if args.patch_texture > 0 and step < args.steps else None
@@ -131,7 +134,7 @@ def main() -> None:
         recipe.start(step, f"--batch {args.batch} --lr {args.lr} --mode-seeking {args.mode_seeking} "
                            f"--mode-seeking-pairs {args.mode_seeking_pairs} --pixel-discriminator {args.pixel_discriminator} "
                            f"--patch-texture {args.patch_texture} "
-                           f"--mapping-lr-scale {args.mapping_lr_scale} --d-warmup {args.d_warmup} "
+                           f"--mapping-lr-scale {args.mapping_lr_scale} --d-lr {d_lr} --d-warmup {args.d_warmup} "
                            f"--seed {args.seed} (generator of {sum(p.numel() for p in generator.parameters()):,} "
                            f"parameters)")
 
