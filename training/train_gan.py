@@ -138,9 +138,9 @@ def main() -> None:
                            f"--seed {args.seed} (generator of {sum(p.numel() for p in generator.parameters()):,} "
                            f"parameters)")
 
-    def generator_step(z: torch.Tensor, fake: torch.Tensor, losses: dict[str, float]) -> float:
-        """One update of the generator against the discriminators and its own terms; returns its loss
-        (and notes the texture term in `losses`)."""
+    def generator_step(z: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        """One update of the generator against the discriminators and its own terms; returns its losses."""
+        losses = {}
         loss = -discriminator(fake).mean() + args.mode_seeking * mode_seeking_loss(z, fake, args.mode_seeking_pairs)
         if pixel_discriminator is not None:
             loss = loss - args.pixel_discriminator * pixel_discriminator(fake).mean()
@@ -149,7 +149,7 @@ def main() -> None:
             losses["patch_texture"] = texture.item()
             loss = loss + args.patch_texture * texture
         opt_g.zero_grad(); loss.backward(); opt_g.step()
-        return loss.item()
+        return losses | {"loss_g": loss.item()}
 
     log = ProgressLog()
     while step < args.steps:
@@ -163,7 +163,7 @@ def main() -> None:
         if pixel_discriminator is not None:
             losses["loss_pixel_d"] = discriminator_step(pixel_discriminator, opt_pixel_d, real, fake)
         if not warming_up:
-            losses["loss_g"] = generator_step(z, fake, losses)
+            losses.update(generator_step(z, fake))
             with torch.no_grad():
                 for p_ema, p in zip(ema.parameters(), generator.parameters()):
                     p_ema.lerp_(p, 1 - args.ema)
