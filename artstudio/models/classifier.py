@@ -29,6 +29,7 @@ BACKBONES = {  # name -> (network, ImageNet weights, trained head)
 }
 ATTRIBUTION_BACKBONES = ("mobilenet_v2", "efficientnet_lite0")   # whose features the attribution head reads
 ENSEMBLE_FILE = "movement_ensemble.pt"
+TUNED_TRUNK = "trunk."    # head-file keys of trunk blocks fine-tuned with the head (train_classifier.py --tune-from)
 INPUT_SIZE = 224
 EMBEDDING_DIM = 1280 + 2 * STAT_CHANNELS
 
@@ -38,7 +39,9 @@ def load_backbone_net(name: str, device: torch.device) -> MovementNet | Efficien
     network, backbone_file, head_file = BACKBONES[name]
     net = network(len(MOVEMENTS))
     net.load_backbone(load_weights(backbone_file))
-    net.head.load_state_dict({k: v.float() for k, v in load_weights(head_file).items()})
+    trained = {k: v.float() for k, v in load_weights(head_file).items()}
+    net.load_tuned_trunk({k.removeprefix(TUNED_TRUNK): v for k, v in trained.items() if k.startswith(TUNED_TRUNK)})
+    net.head.load_state_dict({k: v for k, v in trained.items() if not k.startswith(TUNED_TRUNK)})
     return net.eval().to(device)
 
 

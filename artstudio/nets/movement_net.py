@@ -2,8 +2,9 @@
 
 Brushwork and palette say more about a movement than objects do, so each head sees, beside the pooled
 final features, the per-channel mean and standard deviation of four early feature maps (texture and
-colour statistics in the spirit of Gram-matrix style descriptors). The early blocks (the trunk) stay
-frozen at their ImageNet values; the tail and the head are trained by `training/train_classifier.py`.
+colour statistics in the spirit of Gram-matrix style descriptors). The early blocks (the trunk) keep
+their ImageNet values, unless a head was trained with `--tune-from` (its file then carries the blocks it
+tuned); the tail and the head are trained by `training/train_classifier.py`.
 Three backbones are trained apart and averaged (`artstudio/models/classifier.py`): MobileNetV2,
 EfficientNet-Lite0 and EfficientNet-Lite2 make different mistakes, so together they make fewer.
 """
@@ -65,12 +66,39 @@ def channel_stats(x: torch.Tensor) -> torch.Tensor:
 
 def run_with_stats(blocks, x: torch.Tensor, stat_blocks: tuple[int, ...]) -> tuple[torch.Tensor, torch.Tensor]:
     """Run `blocks` in order; returns the last output and the channel statistics of the `stat_blocks`."""
-    stats = []
+    stats = [x.new_zeros(len(x), 0)]
     for i, block in enumerate(blocks):
         x = block(x)
         if i in stat_blocks:
             stats.append(channel_stats(x))
     return x, torch.cat(stats, 1)
+
+
+class StatsTrunk:
+    """The frozen-by-default blocks before a head, runnable in pieces: training caches the output of the
+    first blocks and fine-tunes the rest of the trunk with the head (`train_classifier.py --tune-from`)."""
+    trunk_blocks: nn.Sequential | nn.ModuleList
+    stat_blocks: tuple[int, ...]
+
+    def enter(self, rgb: torch.Tensor) -> torch.Tensor:
+        """What the first trunk block reads."""
+        raise NotImplementedError
+
+    def run_trunk(self, x: torch.Tensor, first: int = 0, stop: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Trunk blocks first..stop-1 from x (the input of block `first`): their output and the channel
+        statistics of the stat blocks among them."""
+        stop = len(self.trunk_blocks) if stop is None else stop
+        taps = tuple(b - first for b in self.stat_blocks if first <= b < stop)
+        return run_with_stats(self.trunk_blocks[first:stop], x, taps)
+
+    def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.run_trunk(self.enter(rgb))
+
+    def load_tuned_trunk(self, blocks: dict[str, torch.Tensor]) -> None:
+        """Fine-tuned trunk blocks (keys relative to `trunk_blocks`) over their ImageNet values."""
+        unexpected = self.trunk_blocks.load_state_dict(blocks, strict=False).unexpected_keys
+        if unexpected:
+            raise ValueError(f"not trunk weights: {unexpected[:3]}")
 
 
 class MovementHead(nn.Module):
@@ -92,7 +120,7 @@ class MovementHead(nn.Module):
         return self.fc(self.dropout(self.describe(trunk_out, stats))) / self.temperature
 
 
-class MovementNet(nn.Module):
+class MovementNet(nn.Module, StatsTrunk):
     """MobileNetV2 classifier from an RGB image tensor in [0, 1]; keeps the last tail map for Grad-CAM."""
 
     def __init__(self, num_classes: int) -> None:
@@ -111,8 +139,14 @@ class MovementNet(nn.Module):
         self.head.tail.load_state_dict({f"{int(k.split('.')[0]) - TAIL_START}.{k.split('.', 1)[1]}": v
                                         for k, v in features.items() if int(k.split(".")[0]) >= TAIL_START})
 
-    def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return run_with_stats(self.trunk, (rgb - self.mean) / self.std, STAT_BLOCKS)
+    @property
+    def trunk_blocks(self) -> nn.Sequential:
+        return self.trunk
+
+    stat_blocks = STAT_BLOCKS
+
+    def enter(self, rgb: torch.Tensor) -> torch.Tensor:
+        return (rgb - self.mean) / self.std
 
     def forward(self, rgb: torch.Tensor) -> torch.Tensor:
         return self.head(*self.trunk_and_stats(rgb))
@@ -137,7 +171,7 @@ class EfficientMovementHead(nn.Module):
         return self.fc(self.dropout(self.describe(trunk_out, stats))) / self.temperature
 
 
-class EfficientMovementNet(nn.Module):
+class EfficientMovementNet(nn.Module, StatsTrunk):
     """The same classifier over an EfficientNet-Lite (Lite0 unless told; the trunk before the tail frozen)."""
 
     def __init__(self, num_classes: int, layout: LiteLayout = LITE0) -> None:
@@ -157,8 +191,16 @@ class EfficientMovementNet(nn.Module):
                                         for k, v in state.items()
                                         if k.startswith("_blocks.") and int(k.split(".")[1]) >= start})
 
-    def trunk_and_stats(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return run_with_stats(self.backbone._blocks, self.backbone.stem(rgb), self.layout.stat_blocks)
+    @property
+    def trunk_blocks(self) -> nn.ModuleList:
+        return self.backbone._blocks
+
+    @property
+    def stat_blocks(self) -> tuple[int, ...]:
+        return self.layout.stat_blocks
+
+    def enter(self, rgb: torch.Tensor) -> torch.Tensor:
+        return self.backbone.stem(rgb)
 
     def forward(self, rgb: torch.Tensor) -> torch.Tensor:
         return self.head(*self.trunk_and_stats(rgb))
