@@ -132,8 +132,9 @@ def main() -> None:
         head.train(training); tuned.train(training)
 
     pretrained = list(tuned.parameters()) + list(head.tail.parameters())     # in a fixed order, so a resume matches
+    pretrained_ids = {id(p) for p in pretrained}
     opt = torch.optim.AdamW([{"params": pretrained, "lr": 3e-4},      # pretrained: gently
-                             {"params": [p for p in head.parameters() if all(p is not q for q in pretrained)], "lr": 2e-3}],
+                             {"params": [p for p in head.parameters() if id(p) not in pretrained_ids], "lr": 2e-3}],
                             weight_decay=0.05)
     steps_per_epoch = (len(train_paths) + 63) // 64
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[3e-4, 2e-3], total_steps=args.epochs * steps_per_epoch)
