@@ -65,7 +65,7 @@ def serve(args: argparse.Namespace) -> None:
     from artstudio.models import registry
     from artstudio.outputs import set_max_output_mb
     from artstudio.tabs import gallery
-    from artstudio.ui import build_app
+    from artstudio.ui import PAGE_CSS, build_app
 
     auth = parse_auth(args.auth)
     if args.share and auth is None:
@@ -79,7 +79,7 @@ def serve(args: argparse.Namespace) -> None:
     print(f"ArtStudio at http://{args.host}:{args.port}", flush=True)
     kwargs = dict(server_name=args.host, server_port=args.port, auth=auth, max_file_size=upload_limit_bytes(args),
                   allowed_paths=allowed_paths(), show_error=True, footer_links=["api", "settings"],
-                  root_path=args.root_path or None)
+                  root_path=args.root_path or None, css=PAGE_CSS)
     app.launch(share=args.share, prevent_thread_lock=True, **kwargs)
     threading.Thread(target=registry.warm_up, name="warm-up", daemon=True).start()   # page first, models after
     if args.share:

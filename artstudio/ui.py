@@ -22,6 +22,13 @@ SEND_TARGETS = {"generate": ["stylize", "inpaint", "restore", "classify"],
                 "restore": ["stylize", "inpaint", "classify"], "gallery": ["stylize", "inpaint", "restore", "classify"]}
 
 
+# The note about models still loading floats over the page's foot and lets clicks through: it comes and
+# goes while an artist is already clicking, and must not move the tab row under their pointer.
+PAGE_CSS = """#loading-note { position: fixed; bottom: 12px; left: 50%; transform: translateX(-50%); z-index: 1000;
+  width: min(92vw, 640px); padding: 8px 14px; pointer-events: none; background: var(--background-fill-primary);
+  border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg); box-shadow: 0 2px 10px rgba(0,0,0,.2); }"""
+
+
 # A slider's number box applies a typed value when it loses focus; Enter should do the same.
 ENTER_COMMITS_SLIDER_BOX = """() => {
   document.addEventListener('keydown', (event) => {
@@ -397,7 +404,7 @@ def wire_reopen(tabs: gr.Tabs, parts: dict[str, dict]) -> None:
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="ArtStudio") as app:
         gr.Markdown(f"# ArtStudio\nDeep learning on your own images, on your own machine. Version {__version__}.")
-        loading, poll = gr.Markdown(elem_id="loading-note"), gr.Timer(1.0)
+        loading, poll = gr.Markdown(elem_id="loading-note", visible=False), gr.Timer(1.0)
         builders = {"classify": classify_tab, "generate": generate_tab, "stylize": stylize_tab,
                     "inpaint": inpaint_tab, "restore": restore_tab, "gallery": gallery_tab}
         parts = {}

@@ -12,7 +12,7 @@ import time
 
 from artstudio.models import registry
 from artstudio.weights import update_metrics
-from artstudio.testing.browser import browser_page, running_app
+from artstudio.testing.browser import browser_page, open_tab, running_app
 
 
 def main() -> None:
@@ -21,7 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     with running_app() as url, browser_page(1400, 1000) as page:
         page.goto(url)
-        page.get_by_role("tab", name="Generate").first.click()
+        open_tab(page, "Generate")
         page.get_by_role("button", name="Generate", exact=True).click()
         picture = page.locator("#generate-painting img").first
         picture.wait_for(timeout=120_000)

@@ -7,7 +7,7 @@ Uses only the shipped fixtures and presets as inputs; each step waits for the re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-from artstudio.testing.browser import browser_page, paint_stroke, running_app
+from artstudio.testing.browser import browser_page, open_tab, paint_stroke, running_app
 
 FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "docs" / "screenshots"
@@ -25,7 +25,7 @@ def main() -> None:
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "classify.png"))
 
-        page.get_by_role("tab", name="Generate").first.click()
+        open_tab(page, "Generate")
         page.get_by_role("button", name="Generate", exact=True).click()
         page.locator("#generate-painting img").first.wait_for(timeout=120_000)
         page.get_by_role("button", name="Make variations").click()
@@ -33,7 +33,7 @@ def main() -> None:
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "generate.png"), full_page=True)
 
-        page.get_by_role("tab", name="Style transfer").first.click()
+        open_tab(page, "Style transfer")
         page.locator("#stylize-content input[type=file]").set_input_files(str(FIXTURES / "alfred-sisley_by-the-loing-1885.jpg"))
         page.wait_for_timeout(1000)
         page.get_by_role("button", name="Stylize", exact=True).click()
@@ -41,14 +41,14 @@ def main() -> None:
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "stylize.png"))
 
-        page.get_by_role("tab", name="Inpaint").first.click()
+        open_tab(page, "Inpaint")
         paint_stroke(page, FIXTURES / "caravaggio_tooth-puller-1609.jpg")
         page.get_by_role("button", name="Fill", exact=True).click()
         page.locator("#inpaint-compare img").first.wait_for(timeout=120_000)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "inpaint.png"))
 
-        page.get_by_role("tab", name="Restore").first.click()
+        open_tab(page, "Restore")
         page.locator("#restore-input input[type=file]").set_input_files(str(FIXTURES / "georges-seurat_port-en-bessin-the-semaphore-and-cliffs-1888.jpg"))
         page.get_by_text("Clean, then enlarge x4").click()
         page.get_by_role("button", name="Restore", exact=True).click()
@@ -58,7 +58,7 @@ def main() -> None:
         page.wait_for_timeout(2500)
         page.screenshot(path=str(OUT / "restore.png"), full_page=True)
 
-        page.get_by_role("tab", name="Gallery").first.click()
+        open_tab(page, "Gallery")
         page.locator("#gallery-pictures button[aria-label^='Thumbnail']").nth(1).click()
         page.locator("#gallery-selected img").first.wait_for(timeout=30_000)
         page.wait_for_timeout(1500)

@@ -5,7 +5,8 @@ import pytest
 
 from PIL import Image
 
-from artstudio.testing.browser import browser_page, chromium_available, download, paint_stroke, running_app
+from artstudio.testing.browser import (browser_page, chromium_available, download, open_tab, paint_stroke,
+                                       running_app)
 from conftest import FIXTURES, needs_weights, weights_installed
 
 pytestmark = [pytest.mark.browser,
@@ -40,7 +41,7 @@ def test_every_tab_opens_with_its_main_action_in_reach(tmp_path, width, height):
     with running_app() as url, browser_page(width=width, height=height) as page:
         page.goto(url)
         for tab, action in MAIN_ACTIONS.items():
-            page.get_by_role("tab", name=tab, exact=True).first.click()
+            open_tab(page, tab)
             button = page.get_by_role("button", name=action, exact=True).first
             button.scroll_into_view_if_needed()
             button.wait_for(state="visible", timeout=10_000)
@@ -56,7 +57,7 @@ def test_inpaint_in_browser(tmp_path):
     painting = FIXTURES / "caravaggio_tooth-puller-1609.jpg"
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        page.get_by_role("tab", name="Inpaint").first.click()
+        open_tab(page, "Inpaint")
         paint_stroke(page, painting)
         page.get_by_text("Classical (smooth harmonic fill)").click()
         page.get_by_role("button", name="Fill", exact=True).click()
@@ -77,7 +78,7 @@ def test_restore_in_browser(tmp_path):
     Image.open(FIXTURES / "hiroshige_prune-orchard-sun.jpg").convert("RGB").resize((112, 112)).save(painting, quality=25)
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        page.get_by_role("tab", name="Restore").first.click()
+        open_tab(page, "Restore")
         page.locator("#restore-input input[type=file]").set_input_files(str(painting))
         page.get_by_text("Clean, then enlarge x2").click()
         page.get_by_role("button", name="Restore", exact=True).click()
@@ -112,7 +113,7 @@ def test_send_a_painting_from_tab_to_tab(tmp_path):
 
 def generate_and_stylize(page) -> None:
     """Generate a painting, send it to Style transfer and stylize it, waiting for each result."""
-    page.get_by_role("tab", name="Generate").first.click()
+    open_tab(page, "Generate")
     page.get_by_role("button", name="Generate", exact=True).click()
     page.locator("#generate-painting img").first.wait_for(timeout=120_000)
     page.locator("#send-generate-stylize").click()
@@ -123,7 +124,7 @@ def generate_and_stylize(page) -> None:
 
 def gallery_captions(page) -> list[str]:
     """The Gallery tab's captions, newest first, as the page shows them now."""
-    page.get_by_role("tab", name="Gallery").first.click()
+    open_tab(page, "Gallery")
     page.wait_for_timeout(1500)
     return page.locator("#gallery-pictures .caption-label").all_inner_texts()
 
@@ -168,7 +169,7 @@ def test_refusals_leave_the_generate_tab_as_it_was(tmp_path):
     why in a toast, and the painting, its downloads and the sliders stay on screen."""
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        page.get_by_role("tab", name="Generate").first.click()
+        open_tab(page, "Generate")
         page.get_by_role("button", name="Make variations").click()
         page.get_by_text("Generate a painting first.").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Generate", exact=True).click()
@@ -192,7 +193,7 @@ def test_refusals_leave_the_generate_tab_as_it_was(tmp_path):
 def test_refine_shows_its_progress_and_cancel_keeps_the_preview(tmp_path):
     with running_app() as url, browser_page() as page:
         page.goto(url)
-        page.get_by_role("tab", name="Style transfer").first.click()
+        open_tab(page, "Style transfer")
         page.locator("#stylize-content input[type=file]").set_input_files(str(FIXTURES / "caravaggio_tooth-puller-1609.jpg"))
         page.locator("#stylize-content img").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Refine (detailed)").click()
@@ -211,7 +212,7 @@ def test_refine_shows_its_progress_and_cancel_keeps_the_preview(tmp_path):
 def test_send_to_on_a_phone_scrolls_to_the_input(tmp_path):
     with running_app() as url, browser_page(width=390, height=844) as page:
         page.goto(url)
-        page.get_by_role("tab", name="Generate").first.click()
+        open_tab(page, "Generate")
         page.get_by_role("button", name="Generate", exact=True).click()
         page.locator("#generate-painting img").first.wait_for(timeout=120_000)
         page.locator("#send-generate-inpaint").scroll_into_view_if_needed()

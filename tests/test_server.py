@@ -107,7 +107,7 @@ def test_the_page_is_laid_out_before_torch_loads():
     """Building the UI imports no torch (about a second of the app's start): models and torch load after the
     page is served, and the page says what is still loading."""
     code = ("import sys; from artstudio.ui import build_app; build_app(); "
-            "from artstudio.tabs.common import loading_note; print('torch' in sys.modules, loading_note()[0][:20])")
+            "from artstudio.tabs.common import loading_note; print('torch' in sys.modules, loading_note()[0].value[:20])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[:3] == ["False", "*Still", "loading"]

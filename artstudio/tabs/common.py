@@ -89,10 +89,10 @@ def loading_note():
     once everything is in)."""
     waiting = registry.still_loading()
     if not waiting:
-        return "", gr.Timer(active=False)
+        return gr.Markdown(visible=False), gr.Timer(active=False)
     names = ", ".join(MODEL_WORDS[name] for name in waiting)
-    return (f"*Still loading in the background: {names}. Look around meanwhile; a first click waits until "
-            "its model is in.*", gr.Timer(active=True))
+    return (gr.Markdown(f"*Still loading in the background: {names}. Look around meanwhile; a first click waits "
+                        "until its model is in.*", visible=True), gr.Timer(active=True))
 
 
 def picture_for(path: str | list | None, editor: bool = False):
