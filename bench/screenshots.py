@@ -13,11 +13,24 @@ FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "docs" / "screenshots"
 
 
+def wait_until_loaded(page) -> None:
+    """Wait for the floating note about models still loading to come (at the page's first poll) and go, so
+    no screenshot has it over the content."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    note = page.locator("#loading-note")
+    try:
+        note.wait_for(state="visible", timeout=5_000)
+    except PlaywrightTimeout:
+        return      # everything was in before the first poll
+    note.wait_for(state="hidden", timeout=180_000)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with running_app() as url, browser_page(1400, 1000) as page:
         page.goto(url)
         page.get_by_role("tab", name="Classify").first.wait_for()
+        wait_until_loaded(page)
 
         page.locator("#classify-image input[type=file]").set_input_files(str(FIXTURES / "hiroshige_prune-orchard-sun.jpg"))
         page.get_by_role("button", name="Classify", exact=True).click()
