@@ -76,15 +76,14 @@ def browser_page(width: int = 1400, height: int = 1000):
 def open_tab(page, name: str, attempts: int = 3) -> None:
     """Click the page's tab called `name` and wait until it is the selected one. A click can miss on a busy
     machine (the page still settling under the pointer), so an unanswered click is tried again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
     tab = page.get_by_role("tab", name=name, exact=True).first
     for attempt in range(attempts):
         tab.click()
         try:
-            page.wait_for_function("tab => tab.getAttribute('aria-selected') === 'true'", arg=tab.element_handle(),
-                                   timeout=10_000)
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=10_000)
             return
-        except PlaywrightTimeout:
+        except AssertionError:
             if attempt == attempts - 1:
                 raise
 
